@@ -1,0 +1,2 @@
+/** Example subgraphs. */
+package dev.federation.examples;

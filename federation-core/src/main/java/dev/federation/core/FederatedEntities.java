@@ -1,0 +1,469 @@
+package dev.federation.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.core.observer.RejectionReason;
+import graphql.ExecutionInput;
+import graphql.GraphQLContext;
+import graphql.schema.DataFetcher;
+import graphql.schema.TypeResolver;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.dataloader.DataLoader;
+import org.dataloader.DataLoaderRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entity types of a subgraph and everything graphql-java needs to resolve them in batches: the
+ * {@code _entities} {@link #fetcher()}, the entity {@link #typeResolver()} and a per-request
+ * {@link #newRegistry(GraphQLContext) DataLoaderRegistry}.
+ *
+ * <pre>{@code
+ * FederatedEntities entities = FederatedEntities.builder()
+ *     .entity(EntityType.named("User")
+ *         .key("id", rep -> rep.getString("id"), EntityBatchLoader.mapped(users::findByIds)))
+ *     .build();
+ *
+ * GraphQLSchema schema = Federation.transform(sdl, wiring)
+ *     .fetchEntities(entities.fetcher())
+ *     .resolveEntityType(entities.typeResolver())
+ *     .build();
+ * GraphQL graphQL = GraphQL.newGraphQL(schema).build();
+ *
+ * // per request: a fresh DataLoaderRegistry bound to the request's GraphQL context
+ * ExecutionInput input = entities.withRegistry(ExecutionInput.newExecutionInput(query)
+ *     .variables(variables)
+ *     .build());
+ * ExecutionResult result = graphQL.execute(input);
+ * }</pre>
+ *
+ * <p>Each {@code _entities} call validates its representations (bad ones get a GraphQL error at their
+ * index, the others are resolved), groups them by type and key shape, and calls each batch function once per
+ * group of distinct keys (split at {@link FederationOptions#maxBatchSize()}). A failed batch fails only its
+ * own group. Nothing is shared between requests but the opt-in cross-request cache.
+ *
+ * <p>Thread-safe; build one per schema and share it.
+ *
+ * <p>Public API.
+ */
+public final class FederatedEntities {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FederatedEntities.class);
+    private static final Object TYPENAMES_KEY = new Object() {
+        @Override
+        public String toString() {
+            return "dev.federation.core.entityTypenames";
+        }
+    };
+    private static final int MAX_ECHOED_TYPENAME = 64;
+
+    private final Map<String, KeyResolver<?>[]> types;
+    private final Map<String, EntityType> entityTypes;
+    private final Map<String, Cache<?, ?>> caches;
+    private final Map<Class<?>, String> classes;
+    private final FederationOptions options;
+    private final FederationObserver observer;
+    private final FederationModeSwitch modeSwitch;
+    private final CacheScope cacheScope;
+    private final Map<String, Supplier<? extends DataLoader<?, ?>>> userLoaders;
+    private final EntitiesFetcher fetcher;
+    private final EntityTypeResolver typeResolver;
+    private final RegistryFactory registries;
+
+    private FederatedEntities(Builder b) {
+        this.options = b.options;
+        this.observer = FederationObserver.composite(b.observers);
+        this.modeSwitch = b.modeSwitch != null ? b.modeSwitch : FederationModeSwitch.fromEnvironment();
+        this.cacheScope = b.cacheScope;
+        this.userLoaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.userLoaders));
+        Map<String, KeyResolver<?>[]> t = new LinkedHashMap<>();
+        Map<String, Cache<?, ?>> c = new LinkedHashMap<>();
+        Map<Class<?>, String> cl = new LinkedHashMap<>();
+        for (EntityType type : b.types.values()) {
+            Cache<KeyResolver.CacheKey, Object> cache = null;
+            EntityCacheOptions co = type.cache();
+            if (co != null) {
+                cache = Caffeine.newBuilder()
+                        .maximumSize(co.maximumSize())
+                        .expireAfterWrite(co.timeToLive())
+                        .recordStats()
+                        .build();
+                c.put(type.typename(), cache);
+            }
+            KeyResolver<?>[] resolvers = new KeyResolver<?>[type.keys().size()];
+            for (int i = 0; i < resolvers.length; i++) {
+                resolvers[i] = resolver(type.typename(), type.keys().get(i), cache);
+            }
+            t.put(type.typename(), resolvers);
+            if (type.javaClass() != null) {
+                String previous = cl.put(type.javaClass(), type.typename());
+                if (previous != null) {
+                    throw new IllegalStateException("java class " + type.javaClass().getName()
+                            + " is registered for both " + previous + " and " + type.typename());
+                }
+            }
+        }
+        this.types = Collections.unmodifiableMap(t);
+        this.entityTypes = Collections.unmodifiableMap(new LinkedHashMap<>(b.types));
+        this.caches = Collections.unmodifiableMap(c);
+        this.classes = Collections.unmodifiableMap(cl);
+        this.fetcher = new EntitiesFetcher(this);
+        this.typeResolver = new EntityTypeResolver(this);
+        this.registries = new RegistryFactory(this);
+        this.modeSwitch.addListener(observer::modeChanged);
+    }
+
+    private <K> KeyResolver<K> resolver(String typename, EntityType.Key<K> key,
+            @Nullable Cache<KeyResolver.CacheKey, Object> cache) {
+        return new KeyResolver<>(typename, key, cache, options, observer);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The {@code _entities} data fetcher to hand to {@code SchemaTransformer.fetchEntities(...)}. */
+    public DataFetcher<?> fetcher() {
+        return fetcher;
+    }
+
+    /** The entity type resolver to hand to {@code SchemaTransformer.resolveEntityType(...)}. */
+    public TypeResolver typeResolver() {
+        return typeResolver;
+    }
+
+    /**
+     * {@code input} with a fresh registry of {@link #newRegistry(GraphQLContext)} bound to its GraphQL
+     * context. DataLoaders already on {@code input} are kept (a loader of the same name stays the input's).
+     */
+    public ExecutionInput withRegistry(ExecutionInput input) {
+        DataLoaderRegistry registry = newRegistry(input.getGraphQLContext());
+        DataLoaderRegistry existing = input.getDataLoaderRegistry();
+        if (existing != null) {
+            for (Map.Entry<String, DataLoader<?, ?>> e : existing.getDataLoadersMap().entrySet()) {
+                registry.register(e.getKey(), e.getValue());
+            }
+        }
+        return input.transform(b -> b.dataLoaderRegistry(registry));
+    }
+
+    /** {@link #newRegistry(GraphQLContext)} without a context. */
+    public DataLoaderRegistry newRegistry() {
+        return registries.create(null);
+    }
+
+    /**
+     * A fresh registry for one request: one DataLoader per entity type and key shape (named as
+     * {@link #loaderName(String, String)} gives), and the DataLoaders registered with
+     * {@link Builder#dataLoader(String, Supplier)}. Put it on the {@code ExecutionInput}; never share it
+     * between requests.
+     *
+     * <p>{@code _entities} does not need it (it calls the batch functions directly); a field resolver that
+     * loads entities of this subgraph by key does, and so do the service's own DataLoaders, whose batches
+     * are reported to the observer through java-dataloader's instrumentation.
+     *
+     * @param context the request's GraphQL context, handed to the batch functions and the cache scope
+     */
+    public DataLoaderRegistry newRegistry(@Nullable GraphQLContext context) {
+        return registries.create(context);
+    }
+
+    /** The name of the DataLoader of one entity key in the registry, e.g. {@code "Product(sku package)"}. */
+    public static String loaderName(String typename, String keyFields) {
+        return typename + "(" + KeyShape.parse(keyFields) + ")";
+    }
+
+    /** The kill switch this instance reads. */
+    public FederationModeSwitch modeSwitch() {
+        return modeSwitch;
+    }
+
+    /** The options. */
+    public FederationOptions options() {
+        return options;
+    }
+
+    /** The entity types, by typename, in registration order. */
+    public Map<String, EntityType> entityTypes() {
+        return entityTypes;
+    }
+
+    /**
+     * The cross-request caches, by typename, for the types that have one (for example to bind their
+     * statistics to a meter registry). Their statistics are recorded.
+     */
+    public Map<String, Cache<?, ?>> caches() {
+        return caches;
+    }
+
+    /** The observer all events go to (a guarded composite of those registered). */
+    public FederationObserver observer() {
+        return observer;
+    }
+
+    Map<String, KeyResolver<?>[]> resolvers() {
+        return types;
+    }
+
+    Map<String, Supplier<? extends DataLoader<?, ?>>> userLoaders() {
+        return userLoaders;
+    }
+
+    Map<Class<?>, String> classes() {
+        return classes;
+    }
+
+    boolean hasJavaClass(String typename) {
+        EntityType t = entityTypes.get(typename);
+        return t != null && t.javaClass() != null;
+    }
+
+    @Nullable Object scopeOf(@Nullable GraphQLContext context) {
+        if (caches.isEmpty()) {
+            return null;
+        }
+        if (context == null) {
+            return cacheScope == CacheScope.GLOBAL ? "global" : null;
+        }
+        try {
+            return cacheScope.scopeOf(context);
+        } catch (RuntimeException e) {
+            LOG.warn("cache scope function failed; the cross-request cache is bypassed for this request", e);
+            return null;
+        }
+    }
+
+    /** The per-request identity map from entity values to typenames, for types without a Java class. */
+    @SuppressWarnings("unchecked")
+    Map<Object, String> typenamesOf(GraphQLContext context) {
+        return (Map<Object, String>) context.computeIfAbsent(TYPENAMES_KEY,
+                k -> Collections.synchronizedMap(new IdentityHashMap<Object, String>()));
+    }
+
+    @Nullable String typenameOf(@Nullable GraphQLContext context, Object value) {
+        if (context == null) {
+            return null;
+        }
+        Map<Object, String> m = context.get(TYPENAMES_KEY);
+        return m == null ? null : m.get(value);
+    }
+
+    interface Rejector {
+        void reject(int index, @Nullable String typename, boolean known, RejectionReason reason, String message);
+    }
+
+    /**
+     * Validates representation {@code i}; on success sets {@code resolvers[i]} and {@code keys[i]}, otherwise
+     * tells {@code rejector} why.
+     */
+    void validate(int i, @Nullable Object rep, Rejector rejector, KeyResolver<?>[] resolvers, Object[] keys) {
+        if (rep == null) {
+            rejector.reject(i, null, false, RejectionReason.NULL_REPRESENTATION, "Representation " + i + " is null");
+            return;
+        }
+        if (!(rep instanceof Map)) {
+            rejector.reject(i, null, false, RejectionReason.NOT_AN_OBJECT,
+                    "Representation " + i + " must be an object, was " + Representation.describe(rep));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) rep;
+        Object tn = map.get("__typename");
+        if (!(tn instanceof String)) {
+            rejector.reject(i, null, false, RejectionReason.MISSING_TYPENAME, tn == null
+                    ? "Representation " + i + " has no __typename"
+                    : "Representation " + i + " has a __typename that is " + Representation.describe(tn)
+                            + ", not a string");
+            return;
+        }
+        String typename = (String) tn;
+        KeyResolver<?>[] candidates = types.get(typename);
+        if (candidates == null) {
+            rejector.reject(i, typename, false, RejectionReason.UNKNOWN_TYPENAME,
+                    "Representation " + i + " has __typename '" + echo(typename)
+                            + "', which is not an entity type of this subgraph");
+            return;
+        }
+        KeyResolver<?> chosen = null;
+        String firstMissing = null;
+        for (KeyResolver<?> r : candidates) {
+            String missing = r.shape.firstMissingField(map);
+            if (missing == null) {
+                chosen = r;
+                break;
+            }
+            if (firstMissing == null) {
+                firstMissing = missing;
+            }
+        }
+        if (chosen == null) {
+            if (candidates.length == 1) {
+                rejector.reject(i, typename, true, RejectionReason.MISSING_KEY_FIELD, "Representation " + i + " of "
+                        + typename + " is missing key field '" + firstMissing + "' (@key(fields: \""
+                        + candidates[0].shape + "\"))");
+            } else {
+                StringBuilder declared = new StringBuilder();
+                for (KeyResolver<?> r : candidates) {
+                    declared.append(declared.length() == 0 ? "" : " | ").append('"').append(r.shape).append('"');
+                }
+                rejector.reject(i, typename, true, RejectionReason.UNDECLARED_KEY, "Representation " + i + " of "
+                        + typename + " matches none of its @keys: " + declared);
+            }
+            return;
+        }
+        String mistyped = mistyped(chosen.shape, map, "");
+        if (mistyped != null) {
+            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD,
+                    "Representation " + i + " of " + typename + ": " + mistyped);
+            return;
+        }
+        Object key;
+        try {
+            key = chosen.mapper.toKey(new Representation(typename, chosen.shape, map));
+        } catch (RuntimeException e) {
+            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD, "Representation " + i + " of "
+                    + typename + " has an invalid key: " + KeyFailure.describe(e));
+            return;
+        }
+        if (key == null) {
+            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD,
+                    "Representation " + i + " of " + typename + " has an invalid key: the key mapper returned null");
+            return;
+        }
+        resolvers[i] = chosen;
+        keys[i] = key;
+    }
+
+    private static @Nullable String mistyped(KeyShape shape, Map<?, ?> map, String prefix) {
+        for (KeyShape.Field f : shape.fields()) {
+            Object v = map.get(f.name());
+            KeyShape nested = f.nested();
+            if (nested == null) {
+                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                    return "key field '" + prefix + f.name() + "' must be a scalar, was " + Representation.describe(v);
+                }
+            } else {
+                if (!(v instanceof Map)) {
+                    return "key field '" + prefix + f.name() + "' must be an object, was "
+                            + Representation.describe(v);
+                }
+                String inner = mistyped(nested, (Map<?, ?>) v, prefix + f.name() + ".");
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String echo(String typename) {
+        String s = typename.length() > MAX_ECHOED_TYPENAME
+                ? typename.substring(0, MAX_ECHOED_TYPENAME) + "..." : typename;
+        return s.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    @Override
+    public String toString() {
+        return "FederatedEntities" + entityTypes.keySet() + "[" + modeSwitch.mode() + "]";
+    }
+
+    /** Builder of {@link FederatedEntities}. */
+    public static final class Builder {
+        private final Map<String, EntityType> types = new LinkedHashMap<>();
+        private final List<FederationObserver> observers = new ArrayList<>();
+        private final Map<String, Supplier<? extends DataLoader<?, ?>>> userLoaders = new LinkedHashMap<>();
+        private FederationOptions options = FederationOptions.ofDefaults();
+        private @Nullable FederationModeSwitch modeSwitch;
+        private CacheScope cacheScope = CacheScope.GLOBAL;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds an entity type.
+         *
+         * @throws IllegalArgumentException when a type of that name was added already
+         */
+        public Builder entity(EntityType type) {
+            Objects.requireNonNull(type, "type");
+            if (types.putIfAbsent(type.typename(), type) != null) {
+                throw new IllegalArgumentException("entity type " + type.typename() + " added twice");
+            }
+            return this;
+        }
+
+        /** The limits; {@link FederationOptions#ofDefaults()} when not set. */
+        public Builder options(FederationOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Adds an observer; several are called in the order added. */
+        public Builder observer(FederationObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /** The kill switch; {@link FederationModeSwitch#fromEnvironment()} when not set. */
+        public Builder modeSwitch(FederationModeSwitch modeSwitch) {
+            this.modeSwitch = Objects.requireNonNull(modeSwitch, "modeSwitch");
+            return this;
+        }
+
+        /**
+         * How the cross-request cache scope is taken from a request; {@link CacheScope#GLOBAL} when not set.
+         * Set it whenever entities depend on who asks.
+         */
+        public Builder cacheScope(CacheScope cacheScope) {
+            this.cacheScope = Objects.requireNonNull(cacheScope, "cacheScope");
+            return this;
+        }
+
+        /**
+         * Registers one of the service's own DataLoaders (e.g. for {@code User.posts}); {@code factory} makes a
+         * fresh one for each request's registry, and its batches are reported to the observers.
+         *
+         * @throws IllegalArgumentException when the name is taken
+         */
+        public Builder dataLoader(String name, Supplier<? extends DataLoader<?, ?>> factory) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(factory, "factory");
+            if (userLoaders.putIfAbsent(name, factory) != null) {
+                throw new IllegalArgumentException("DataLoader " + name + " registered twice");
+            }
+            return this;
+        }
+
+        /**
+         * The entities.
+         *
+         * @throws IllegalStateException when no entity type was added, or a DataLoader name clashes with an
+         *     entity loader's
+         */
+        public FederatedEntities build() {
+            if (types.isEmpty()) {
+                throw new IllegalStateException("no entity type was added");
+            }
+            for (EntityType t : types.values()) {
+                for (EntityType.Key<?> k : t.keys()) {
+                    String name = t.typename() + "(" + k.shape() + ")";
+                    if (userLoaders.containsKey(name)) {
+                        throw new IllegalStateException("DataLoader name " + name + " is taken by an entity key");
+                    }
+                }
+            }
+            return new FederatedEntities(this);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.federation.core;
+
+import dev.federation.core.observer.BatchCall;
+import dev.federation.core.observer.BatchObservation;
+import dev.federation.core.observer.BatchResult;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.core.observer.LoadOutcome;
+import graphql.GraphQLContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.dataloader.BatchLoaderEnvironment;
+import org.dataloader.DataLoader;
+import org.dataloader.DataLoaderFactory;
+import org.dataloader.DataLoaderOptions;
+import org.dataloader.DataLoaderRegistry;
+import org.dataloader.MappedBatchLoaderWithContext;
+import org.dataloader.Try;
+import org.dataloader.instrumentation.DataLoaderInstrumentation;
+import org.dataloader.instrumentation.DataLoaderInstrumentationContext;
+import org.jspecify.annotations.Nullable;
+
+/** Makes the per-request DataLoaderRegistry: entity loaders plus the service's own, observed. */
+final class RegistryFactory {
+
+    private final FederatedEntities entities;
+    private final Set<String> entityLoaderNames = new HashSet<>();
+
+    RegistryFactory(FederatedEntities entities) {
+        this.entities = entities;
+        for (KeyResolver<?>[] rs : entities.resolvers().values()) {
+            for (KeyResolver<?> r : rs) {
+                entityLoaderNames.add(r.loaderName);
+            }
+        }
+    }
+
+    DataLoaderRegistry create(@Nullable GraphQLContext context) {
+        DataLoaderOptions options = DataLoaderOptions.newOptions()
+                .setMaxBatchSize(entities.options().maxBatchSize())
+                .setBatchLoaderContextProvider(() -> context)
+                .build();
+        DataLoaderRegistry.Builder b = DataLoaderRegistry.newRegistry();
+        for (KeyResolver<?>[] rs : entities.resolvers().values()) {
+            for (KeyResolver<?> r : rs) {
+                b.register(r.loaderName, entityLoader(r, context, options));
+            }
+        }
+        for (Map.Entry<String, Supplier<? extends DataLoader<?, ?>>> e : entities.userLoaders().entrySet()) {
+            DataLoader<?, ?> dl = e.getValue().get();
+            if (dl == null) {
+                throw new IllegalStateException("DataLoader factory " + e.getKey() + " returned null");
+            }
+            String name = e.getKey();
+            if (!name.equals(dl.getName())) {
+                dl = dl.transform(x -> x.name(name));
+            }
+            b.register(name, dl);
+        }
+        if (!entities.userLoaders().isEmpty()) {
+            b.instrumentation(new Observing(context));
+        }
+        return b.build();
+    }
+
+    private <K> DataLoader<K, Object> entityLoader(KeyResolver<K> r, @Nullable GraphQLContext context,
+            DataLoaderOptions options) {
+        MappedBatchLoaderWithContext<K, Try<Object>> fn = (keys, env) -> load(r, keys, context);
+        return DataLoaderFactory.newMappedDataLoaderWithTry(r.loaderName, fn, options);
+    }
+
+    private <K> CompletionStage<Map<K, Try<Object>>> load(KeyResolver<K> r, Set<K> keySet,
+            @Nullable GraphQLContext context) {
+        List<K> keys = new ArrayList<>(keySet);
+        FederationMode mode = entities.modeSwitch().mode();
+        CompletableFuture<Map<K, Object>> loaded;
+        if (mode == FederationMode.BATCHED) {
+            loaded = r.loadBatched(keys, context, entities.scopeOf(context));
+        } else {
+            loaded = direct(r, keys, 0, new HashMap<>(), context);
+        }
+        return loaded.thenApply(results -> {
+            Map<K, Try<Object>> out = new HashMap<>(keys.size() * 2);
+            int[] counts = new int[LoadOutcome.values().length];
+            LoadOutcome served = mode == FederationMode.BATCHED ? LoadOutcome.BATCHED : LoadOutcome.DIRECT;
+            for (K k : keys) {
+                Object v = results.get(k);
+                if (v instanceof KeyResolver.Cached) {
+                    counts[LoadOutcome.CACHED.ordinal()]++;
+                    out.put(k, Try.succeeded(((KeyResolver.Cached) v).value));
+                } else if (v instanceof KeyFailure) {
+                    counts[LoadOutcome.ERROR.ordinal()]++;
+                    out.put(k, Try.failed(((KeyFailure) v).toException()));
+                } else {
+                    counts[(v == null ? LoadOutcome.MISSING : served).ordinal()]++;
+                    out.put(k, Try.succeeded(v));
+                }
+            }
+            FederationObserver observer = entities.observer();
+            for (LoadOutcome o : LoadOutcome.values()) {
+                if (counts[o.ordinal()] > 0) {
+                    observer.loadsCompleted(r.typename, o, counts[o.ordinal()]);
+                }
+            }
+            return out;
+        });
+    }
+
+    private <K> CompletableFuture<Map<K, Object>> direct(KeyResolver<K> r, List<K> keys, int from,
+            Map<K, Object> out, @Nullable GraphQLContext context) {
+        for (int i = from; i < keys.size(); i++) {
+            K k = keys.get(i);
+            CompletableFuture<Object> f = r.loadDirect(k, context);
+            if (f.isDone()) {
+                out.put(k, f.join());
+            } else {
+                int next = i + 1;
+                return f.thenCompose(v -> {
+                    out.put(k, v);
+                    return direct(r, keys, next, out, context);
+                });
+            }
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    /** Reports the batches of the service's own DataLoaders to the observers. */
+    private final class Observing implements DataLoaderInstrumentation {
+        private final @Nullable GraphQLContext context;
+
+        Observing(@Nullable GraphQLContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public DataLoaderInstrumentationContext<List<?>> beginBatchLoader(DataLoader<?, ?> dataLoader,
+                List<?> keys, BatchLoaderEnvironment environment) {
+            String name = dataLoader.getName();
+            if (name == null || entityLoaderNames.contains(name)) {
+                return null;
+            }
+            BatchObservation observation = entities.observer().batchStarted(new BatchCall(name, name, null,
+                    entities.modeSwitch().mode(), keys.size(), 0, context));
+            if (observation == null) {
+                return null;
+            }
+            long start = System.nanoTime();
+            return new DataLoaderInstrumentationContext<>() {
+                @Override
+                public void onCompleted(List<?> result, Throwable t) {
+                    int found = 0;
+                    int missing = 0;
+                    int failed = 0;
+                    if (result != null) {
+                        for (Object v : result) {
+                            if (v instanceof Try && ((Try<?>) v).isFailure()) {
+                                failed++;
+                            } else if (v == null || (v instanceof Try && ((Try<?>) v).get() == null)) {
+                                missing++;
+                            } else {
+                                found++;
+                            }
+                        }
+                    }
+                    observation.completed(new BatchResult(keys.size(), found, missing, failed,
+                            System.nanoTime() - start, t == null ? null : KeyFailure.unwrap(t)));
+                }
+            };
+        }
+    }
+}

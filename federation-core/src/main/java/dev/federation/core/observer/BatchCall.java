@@ -1,0 +1,22 @@
+package dev.federation.core.observer;
+
+import dev.federation.core.FederationMode;
+import graphql.GraphQLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A batch function call that starts.
+ *
+ * @param loaderName the DataLoader name: {@code "User(id)"} for an entity key, the registered name for a
+ *     user's own DataLoader
+ * @param typename the entity type; for a user's own DataLoader, its name
+ * @param keyShape the key shape ({@code "sku variation { id }"}), or {@code null} for a user's own DataLoader
+ * @param mode {@code BATCHED}, or {@code DIRECT} for a one-by-one call
+ * @param size how many keys go to the backend in this call
+ * @param cachedCount how many keys of the same group were served by the cross-request cache instead (counted
+ *     on the first call of a group that is split in several)
+ * @param context the request's GraphQL context, or {@code null}
+ */
+public record BatchCall(String loaderName, String typename, @Nullable String keyShape, FederationMode mode,
+        int size, int cachedCount, @Nullable GraphQLContext context) {
+}

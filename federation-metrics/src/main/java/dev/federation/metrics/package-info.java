@@ -1,0 +1,2 @@
+/** Micrometer meters for federation-core (to be filled). */
+package dev.federation.metrics;

@@ -1,0 +1,2 @@
+/** OpenTelemetry tracing for federation-core (to be filled). */
+package dev.federation.tracing;
