@@ -130,7 +130,7 @@ public final class FederationStatistics implements FederationObserver {
     /**
      * What was counted for one type.
      *
-     * @param loads loads by outcome (every outcome present)
+     * @param loadsByOutcome loads by outcome (every outcome present)
      * @param batchCalls batch calls: {@code success} and {@code error}
      * @param directCalls one-by-one calls of {@code DIRECT} mode: {@code success} and {@code error}
      * @param batchedKeys keys sent in batch calls
@@ -138,14 +138,14 @@ public final class FederationStatistics implements FederationObserver {
      * @param totalDurationNanos time spent in backend calls
      * @param maxDurationNanos the longest backend call
      */
-    public record TypeSnapshot(Map<LoadOutcome, Long> loads, Map<String, Long> batchCalls,
+    public record TypeSnapshot(Map<LoadOutcome, Long> loadsByOutcome, Map<String, Long> batchCalls,
             Map<String, Long> directCalls, long batchedKeys, long maxBatchSize, long totalDurationNanos,
             long maxDurationNanos) {
 
         /** Loads of every outcome. */
         public long loads() {
             long n = 0;
-            for (long v : loads.values()) {
+            for (long v : loadsByOutcome.values()) {
                 n += v;
             }
             return n;
