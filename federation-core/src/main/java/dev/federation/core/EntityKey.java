@@ -64,7 +64,7 @@ public final class EntityKey {
             return of((Map<String, ?>) value);
         }
         throw new IllegalArgumentException("key field '" + field + "' must be a scalar or an object, was "
-                + (value == null ? "null" : value.getClass().getSimpleName()));
+                + (value == null ? "null" : Representation.describe(value)));
     }
 
     /** The field names, in key order. */
