@@ -31,6 +31,7 @@ final class CompatSchema {
     }
 
     /** The registry of {@code sdl}, with every base-less entity extension turned into an {@code @extends} type. */
+    @SuppressWarnings("rawtypes") // Document.Builder.definitions takes a raw List<Definition>
     static TypeDefinitionRegistry registry(String sdl) {
         Document document = Parser.parse(sdl);
         Set<String> defined = new HashSet<>();

@@ -54,6 +54,10 @@ class CompatServiceSdlTest {
             assertDirectives("type " + e.getKey(), expected.getDirectives(), actual.getDirectives());
             Map<String, FieldDefinition> actualFields = actual.getFieldDefinitions().stream()
                     .collect(Collectors.toMap(FieldDefinition::getName, f -> f));
+            if (!e.getKey().equals("Query")) { // Query also holds _entities and _service
+                assertThat(actualFields.keySet()).as("fields of %s", e.getKey()).containsExactlyInAnyOrderElementsOf(
+                        expected.getFieldDefinitions().stream().map(FieldDefinition::getName).toList());
+            }
             for (FieldDefinition field : expected.getFieldDefinitions()) {
                 String where = e.getKey() + "." + field.getName();
                 FieldDefinition served = actualFields.get(field.getName());

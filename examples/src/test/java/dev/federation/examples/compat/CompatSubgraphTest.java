@@ -144,6 +144,18 @@ class CompatSubgraphTest {
     }
 
     @Test
+    void requiredFieldsAreReadWhateverNumberTypeTheJsonParserChose() {
+        ExecutionResult result = entities("...on User { averageProductsCreatedPerYear }",
+                rep("User", "email", EMAIL, "totalProductsCreated", 1337L, "yearsOfEmployment", 10.0),
+                rep("User", "email", EMAIL, "totalProductsCreated", new java.math.BigDecimal("1337"),
+                        "yearsOfEmployment", (short) 10));
+
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(entityList(result)).containsExactly(Map.of("averageProductsCreatedPerYear", 134),
+                Map.of("averageProductsCreatedPerYear", 134));
+    }
+
+    @Test
     void userWithNonIntegerRequiredFieldIsRejectedAtItsIndexOnly() {
         ExecutionResult result = entities("...on User { email averageProductsCreatedPerYear }",
                 rep("User", "email", EMAIL, "totalProductsCreated", "many", "yearsOfEmployment", 10),
@@ -204,8 +216,7 @@ class CompatSubgraphTest {
                 Map.of("id", "apollo-federation"), Map.of());
 
         assertThat(result.getErrors()).isEmpty();
-        Map<String, Object> data = result.getData();
-        assertThat(data).isEqualTo(Map.of("product",
+        assertThat(data(result)).isEqualTo(Map.of("product",
                 Map.of("createdBy", Map.of("email", EMAIL, "totalProductsCreated", 1337))));
         assertThat(compat.data().calls("Product(id)")).as("Query.product goes through the request's DataLoader")
                 .isEqualTo(1);
@@ -217,7 +228,7 @@ class CompatSubgraphTest {
                 "{ product(id: \"apollo-federation\") { dimensions { size weight unit } } }", null, Map.of());
 
         assertThat(result.getErrors()).isEmpty();
-        assertThat((Map<String, Object>) result.getData()).isEqualTo(Map.of("product",
+        assertThat(data(result)).isEqualTo(Map.of("product",
                 Map.of("dimensions", Map.of("size", "small", "weight", 1.0, "unit", "kg"))));
     }
 
@@ -227,7 +238,7 @@ class CompatSubgraphTest {
                 + " package: \"@apollo/federation-v1\") { sku reason } }", null, Map.of());
 
         assertThat(result.getErrors()).isEmpty();
-        assertThat((Map<String, Object>) result.getData()).isEqualTo(Map.of("deprecatedProduct",
+        assertThat(data(result)).isEqualTo(Map.of("deprecatedProduct",
                 Map.of("sku", "apollo-federation-v1", "reason", "Migrate to Federation V2")));
     }
 
@@ -261,6 +272,23 @@ class CompatSubgraphTest {
     }
 
     @Test
+    void traceHeaderNameIsMatchedWhateverItsCase() {
+        ExecutionResult result = execute(compat, "{ __typename }", null,
+                Map.of("Apollo-Federation-Include-Trace", "ftv1"));
+
+        assertThat(result.getExtensions()).containsOnlyKeys("ftv1");
+    }
+
+    @Test
+    void operationNameSelectsTheOperationToRun() {
+        ExecutionResult result = compat.execute(
+                "query A { __typename } query B { product(id: \"apollo-studio\") { sku } }", null, "B", Map.of());
+
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(data(result)).isEqualTo(Map.of("product", Map.of("sku", "studio")));
+    }
+
+    @Test
     void badQueryIsAnErrorOfTheResultNotAnException() {
         ExecutionResult result = execute(compat, "{ product(id: ", null, Map.of());
 
@@ -282,11 +310,15 @@ class CompatSubgraphTest {
         return subgraph.execute(query, variables, null, headers);
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Object> entityList(ExecutionResult result) {
+    static Map<String, Object> data(ExecutionResult result) {
         Map<String, Object> data = result.getData();
         assertThat(data).as("data of %s", result.getErrors()).isNotNull();
-        return (List<Object>) data.get("_entities");
+        return data;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> entityList(ExecutionResult result) {
+        return (List<Object>) data(result).get("_entities");
     }
 
     static Map<String, Object> rep(String typename, Object... fieldsAndValues) {
