@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.dataloader.DataLoader;
 import org.jspecify.annotations.Nullable;
 
@@ -235,7 +236,7 @@ public final class CompatSubgraph {
 
     /** A root field answered through the request's DataLoader of one entity key. */
     private static <K> DataFetcher<CompletableFuture<Object>> byLoader(String typename, String keyFields,
-            java.util.function.Function<DataFetchingEnvironment, K> key) {
+            Function<DataFetchingEnvironment, K> key) {
         String name = FederatedEntities.loaderName(typename, keyFields);
         return env -> {
             DataLoader<K, Object> loader = env.getDataLoader(name);
