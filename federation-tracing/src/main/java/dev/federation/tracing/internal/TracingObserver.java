@@ -8,6 +8,7 @@ import dev.federation.core.observer.EntitiesObservation;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.tracing.FederationSpans;
 import dev.federation.tracing.RequestIdExtractor;
+import graphql.GraphQLContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -27,6 +28,18 @@ public final class TracingObserver implements FederationObserver {
 
     /** Carries the running {@code _entities} call in the contexts made current under it. */
     static final ContextKey<EntitiesMarker> ENTITIES = ContextKey.named("dev.federation.tracing.entities");
+
+    /**
+     * Holds the running {@code _entities} call in the request's GraphQL context too, for the batch calls that
+     * start where no context was propagated (the one-by-one calls of DIRECT mode after an asynchronous one
+     * completed on an unwrapped thread).
+     */
+    static final Object GRAPHQL_CONTEXT_KEY = new Object() {
+        @Override
+        public String toString() {
+            return "dev.federation.tracing.entities";
+        }
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(TracingObserver.class);
 
@@ -69,7 +82,11 @@ public final class TracingObserver implements FederationObserver {
                 .startSpan();
         Context withSpan = parent.with(span);
         EntitiesMarker marker = new EntitiesMarker(withSpan, Span.fromContext(parent).getSpanContext());
-        return new EntitiesSpan(span, withSpan.with(ENTITIES, marker));
+        GraphQLContext graphQLContext = call.context();
+        if (graphQLContext != null) {
+            graphQLContext.put(GRAPHQL_CONTEXT_KEY, marker);
+        }
+        return new EntitiesSpan(span, withSpan.with(ENTITIES, marker), marker, graphQLContext);
     }
 
     @Override
@@ -80,6 +97,10 @@ public final class TracingObserver implements FederationObserver {
         if (t != null) {
             Context current = Context.current();
             EntitiesMarker marker = current.get(ENTITIES);
+            GraphQLContext graphQLContext = call.context();
+            if (marker == null && call.keyShape() != null && graphQLContext != null) {
+                marker = graphQLContext.get(GRAPHQL_CONTEXT_KEY);
+            }
             Context parent = marker != null ? marker.context : current;
             SpanContext contributor = marker != null ? marker.request : Span.fromContext(current).getSpanContext();
             SpanBuilder b = t.spanBuilder(FederationSpans.batchSpanName(call.loaderName()))
