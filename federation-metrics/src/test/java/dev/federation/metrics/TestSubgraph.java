@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real federation-jvm subgraph over {@code test-schema.graphql} (User, and Product with a cross-request
@@ -119,9 +120,18 @@ final class TestSubgraph {
         final List<List<String>> userCalls = Collections.synchronizedList(new ArrayList<>());
         final List<List<String>> productCalls = Collections.synchronizedList(new ArrayList<>());
         final AtomicBoolean failing = new AtomicBoolean();
+        final AtomicLong delayMillis = new AtomicLong();
 
         Map<String, User> users(List<String> ids) {
             userCalls.add(List.copyOf(ids));
+            long delay = delayMillis.get();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (failing.get()) {
                 throw new IllegalStateException("user database unavailable");
             }
