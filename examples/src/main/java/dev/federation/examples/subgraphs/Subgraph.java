@@ -189,7 +189,10 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
             l.put("kind", "service");
             FederationStatistics.TypeSnapshot t = s.types().get(own);
             if (t != null) {
-                l.putAll(typeStats(t));
+                Map<String, Object> st = typeStats(t);
+                st.remove("loads"); // the library counts loads of entity keys only
+                st.remove("effectiveness");
+                l.putAll(st);
             }
             loaders.put(own, l);
         }

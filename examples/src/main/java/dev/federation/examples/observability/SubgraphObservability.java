@@ -1,0 +1,163 @@
+package dev.federation.examples.observability;
+
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.subgraphs.Subgraph;
+import dev.federation.metrics.FederationCacheMetrics;
+import dev.federation.metrics.FederationMetrics;
+import dev.federation.metrics.WindowStatistics;
+import dev.federation.tracing.FederationTelemetry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one subgraph publishes about itself: its own Prometheus registry with the library's meters
+ * ({@link FederationMetrics}), cache meters, JVM meters and an {@code http.server.requests} timer; the
+ * spans and batch logs of {@link FederationTelemetry}; and the body of {@code /health}.
+ *
+ * <pre>{@code
+ * SubgraphObservability obs = SubgraphObservability.create("users", modeSwitch, otel.openTelemetry());
+ * Subgraph users = UsersSubgraph.create(config.toBuilder().observers(obs.observers())...build());
+ * obs.bind(users);
+ * SubgraphServer.builder(users).text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)...
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the health checks and closes the registry.
+ */
+public final class SubgraphObservability implements AutoCloseable {
+
+    /** The content type of a Prometheus text scrape. */
+    public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final Set<String> KNOWN_PATHS = Set.of("/graphql", "/metrics", "/health", "/admin/mode",
+            "/debug/federation", "/debug/dataloader", "/debug/cache_stats", "/debug/sql");
+
+    private final String subgraph;
+    private final FederationModeSwitch modeSwitch;
+    private final PrometheusMeterRegistry registry;
+    private final FederationMetrics metrics;
+    private final FederationTelemetry telemetry;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+
+    private SubgraphObservability(String subgraph, FederationModeSwitch modeSwitch,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this.subgraph = subgraph;
+        this.modeSwitch = modeSwitch;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(List.of(Tag.of("service", subgraph)));
+        this.metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
+        metrics.bindTo(registry);
+        this.telemetry = FederationTelemetry.create(openTelemetry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        heapPressure.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Meters, spans and health for the subgraph {@code subgraph} whose entities use {@code modeSwitch}.
+     *
+     * @param openTelemetry the process's OpenTelemetry ({@link OpenTelemetrySetup}); noop for no tracing
+     */
+    public static SubgraphObservability create(String subgraph, FederationModeSwitch modeSwitch,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        Objects.requireNonNull(subgraph, "subgraph");
+        Objects.requireNonNull(modeSwitch, "modeSwitch");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
+        return new SubgraphObservability(subgraph, modeSwitch, openTelemetry);
+    }
+
+    /** The observers to register on the subgraph's entities: metrics, then tracing and batch logs. */
+    public List<FederationObserver> observers() {
+        return List.of(metrics, telemetry.observer());
+    }
+
+    /** Binds what needs the built subgraph (its cross-request caches). */
+    public void bind(Subgraph subgraph) {
+        FederationCacheMetrics.of(subgraph.entities()).bindTo(registry);
+    }
+
+    /** The subgraph's meter registry. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The library's meters. */
+    public FederationMetrics metrics() {
+        return metrics;
+    }
+
+    /** The body of {@code GET /metrics}. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Times each HTTP request in {@code http.server.requests} (tags method, uri, status). */
+    public SubgraphServer.RequestListener requestListener() {
+        return (method, path, status, nanos) -> Timer.builder("http.server.requests")
+                .description("HTTP requests served by the subgraph")
+                .tag("method", method)
+                .tag("uri", KNOWN_PATHS.contains(path) ? path : "other")
+                .tag("status", String.valueOf(status))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The body and status of {@code GET /health}. */
+    public SubgraphServer.Response health() {
+        WindowStatistics w = metrics.recentWindow();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", subgraph);
+        out.put("status", "HEALTHY");
+        out.put("mode", modeSwitch.mode().name());
+        out.put("window", windowMap(w));
+        return SubgraphServer.Response.json(200, out);
+    }
+
+    static Map<String, Object> windowMap(WindowStatistics w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", w.window().toSeconds());
+        m.put("loads", w.loads());
+        m.put("backend_calls", w.backendCalls());
+        m.put("effectiveness", finite(w.effectiveness()));
+        m.put("error_rate", finite(w.errorRate()));
+        m.put("avg_batch_size", finite(w.averageBatchSize()));
+        return m;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        heapPressure.close();
+        registry.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SubgraphObservability[" + subgraph + "]";
+    }
+}
