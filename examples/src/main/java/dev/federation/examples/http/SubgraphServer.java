@@ -320,7 +320,8 @@ public final class SubgraphServer implements AutoCloseable {
         Object r = body == null ? null : body.get("reason");
         String reason = "admin" + (r instanceof String && !((String) r).isBlank() ? ": " + r : "");
         FederationMode previous = modeSwitch.set(mode, reason);
-        LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "switched")
+        LOG.atWarn().addKeyValue("operation", "admin_mode")
+                .addKeyValue("outcome", previous == mode ? "unchanged" : "switched")
                 .addKeyValue("from", previous.name()).addKeyValue("to", mode.name())
                 .log("federation mode set to {} by admin", mode);
         Map<String, Object> out = new LinkedHashMap<>();
