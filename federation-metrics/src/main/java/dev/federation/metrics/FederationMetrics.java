@@ -431,7 +431,8 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
         /**
          * The length of the recent window of {@code federation.batch.effectiveness} and of the health monitor;
-         * {@link #DEFAULT_WINDOW} when not set. It is read in 10 slices, so its granularity is a tenth of it.
+         * {@link #DEFAULT_WINDOW} when not set. It is kept in 30 slices, so its granularity is a thirtieth of it
+         * (10 s for 5 minutes).
          *
          * @param window at least 1 second
          */

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SlidingWindow {
 
     /** How many slices a window is cut in. */
-    public static final int SLICES = 10;
+    public static final int SLICES = 30;
 
     private final Clock clock;
     private final Duration window;
