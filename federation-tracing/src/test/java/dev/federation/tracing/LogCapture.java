@@ -15,7 +15,13 @@ import org.slf4j.event.KeyValuePair;
 final class LogCapture implements AutoCloseable {
 
     private final List<Logger> loggers = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            event.prepareForDeferredProcessing(); // takes the MDC of the logging thread now, not when read
+            super.append(event);
+        }
+    };
 
     LogCapture(String... names) {
         appender.start();
