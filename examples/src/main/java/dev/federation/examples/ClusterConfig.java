@@ -6,6 +6,7 @@ import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.subgraphs.SubgraphConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -40,8 +41,10 @@ public final class ClusterConfig {
     private final OpenTelemetrySetup openTelemetry;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
+    private final Duration dbRoundTrip;
 
     private ClusterConfig(Builder b) {
+        this.dbRoundTrip = b.dbRoundTrip;
         this.users = b.users;
         this.posts = b.posts;
         this.products = b.products;
@@ -63,7 +66,8 @@ public final class ClusterConfig {
 
     /** The settings of one subgraph of this cluster (sizes, mode, extra observers). */
     SubgraphConfig.Builder subgraph() {
-        SubgraphConfig.Builder b = SubgraphConfig.custom().users(users).posts(posts).products(products).mode(mode);
+        SubgraphConfig.Builder b = SubgraphConfig.custom().users(users).posts(posts).products(products).mode(mode)
+                .dbRoundTrip(dbRoundTrip);
         observers.forEach(b::observer);
         return b;
     }
@@ -118,6 +122,11 @@ public final class ClusterConfig {
         return openTelemetry;
     }
 
+    /** The simulated network round trip of each SQL statement ({@link Duration#ZERO}: none). */
+    public Duration dbRoundTrip() {
+        return dbRoundTrip;
+    }
+
     /** The cross-request cache of Product, or {@code null}. */
     public @Nullable EntityCacheOptions productCache() {
         return productCache;
@@ -137,8 +146,16 @@ public final class ClusterConfig {
         private OpenTelemetrySetup openTelemetry = OpenTelemetrySetup.off();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
+        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /** A simulated network round trip added to each SQL statement; zero (the default) for none. */
+        public Builder dbRoundTrip(Duration dbRoundTrip) {
+            SubgraphConfig.custom().dbRoundTrip(dbRoundTrip); // validates
+            this.dbRoundTrip = dbRoundTrip;
+            return this;
         }
 
         /** Data sizes; each at least 1. */

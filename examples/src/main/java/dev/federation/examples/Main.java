@@ -48,6 +48,8 @@ public final class Main {
             "    --warmup N       warm-up rounds per mode (default " + DemoConfig.DEFAULT_WARMUP_ROUNDS + ")",
             "    --users N --posts N --products N   data sizes (default 10000, 100000, 1000)",
             "    --quiet          no progress indicator",
+            "    --db-round-trip-ms X   add X ms to each SQL statement, standing for the network round trip to a",
+            "                     database on another machine (default 0: the in-memory database as it is)",
             "",
             "  serve            run users, posts and products subgraphs until stopped",
             "    --users-port P --posts-port P --products-port P   (default 4001, 4002, 4003)",
@@ -55,6 +57,7 @@ public final class Main {
             "    --mode M         BATCHED or DIRECT (default: from FEDERATION_ENABLED, else BATCHED)",
             "    --product-cache  cache Product across requests (10,000 entries, 5 minutes)",
             "    --users N --posts N --products N   data sizes",
+            "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
             "",
             "  environment: FEDERATION_ADMIN_TOKEN enables POST /admin/mode; FEDERATION_ENABLED=false starts in",
             "  DIRECT mode; OTEL_* variables (OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME)",
@@ -76,21 +79,23 @@ public final class Main {
             System.exit(USAGE);
             return;
         }
-        switch (command) {
-            case "demo" -> {
-                configureLogs("System.err", "WARN");
-                System.exit(demo(flags, System.out));
+        try {
+            switch (command) {
+                case "demo" -> {
+                    configureLogs("System.err", "WARN");
+                    System.exit(demo(flags, System.out));
+                }
+                case "serve" -> {
+                    configureLogs("System.out", "INFO");
+                    serve(flags);
+                }
+                case "help", "-h", "--help" -> System.out.println(USAGE_TEXT);
+                default -> throw new IllegalArgumentException("unknown command: " + command);
             }
-            case "serve" -> {
-                configureLogs("System.out", "INFO");
-                serve(flags);
-            }
-            case "help", "-h", "--help" -> System.out.println(USAGE_TEXT);
-            default -> {
-                System.err.println("unknown command: " + command);
-                System.err.println(USAGE_TEXT);
-                System.exit(USAGE);
-            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE_TEXT);
+            System.exit(USAGE);
         }
     }
 
@@ -105,7 +110,8 @@ public final class Main {
                         intFlag(flags, "posts", SubgraphConfig.DEFAULT_POSTS),
                         intFlag(flags, "products", SubgraphConfig.DEFAULT_PRODUCTS))
                 .rounds(intFlag(flags, "rounds", DemoConfig.DEFAULT_ROUNDS))
-                .warmupRounds(intFlag(flags, "warmup", DemoConfig.DEFAULT_WARMUP_ROUNDS));
+                .warmupRounds(intFlag(flags, "warmup", DemoConfig.DEFAULT_WARMUP_ROUNDS))
+                .dbRoundTrip(millisFlag(flags, "db-round-trip-ms"));
         if (flags.containsKey("quiet")) {
             b.progress(null);
         }
@@ -140,7 +146,8 @@ public final class Main {
                         intFlag(flags, "products-port", ClusterConfig.DEFAULT_PRODUCTS_PORT))
                 .mode(mode)
                 .adminToken(System.getenv(SubgraphServer.ADMIN_TOKEN_VARIABLE))
-                .openTelemetry(otel);
+                .openTelemetry(otel)
+                .dbRoundTrip(millisFlag(flags, "db-round-trip-ms"));
         if (flags.containsKey("product-cache")) {
             b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
         }
@@ -210,6 +217,18 @@ public final class Main {
             return Integer.parseInt(v.replace("_", ""));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a number, was " + v, e);
+        }
+    }
+
+    private static Duration millisFlag(Map<String, String> flags, String name) {
+        String v = flags.get(name);
+        if (v == null) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.ofNanos(Math.round(Double.parseDouble(v) * 1_000_000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number of milliseconds, was " + v, e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.federation.examples.demo;
 
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,8 +30,10 @@ public final class DemoConfig {
     private final int warmupRounds;
     private final int representations;
     private final @Nullable PrintStream progress;
+    private final Duration dbRoundTrip;
 
     private DemoConfig(Builder b) {
+        this.dbRoundTrip = b.dbRoundTrip;
         this.users = b.users;
         this.posts = b.posts;
         this.products = b.products;
@@ -80,6 +83,11 @@ public final class DemoConfig {
         return representations;
     }
 
+    /** The simulated network round trip of each SQL statement ({@link Duration#ZERO}, the default: none). */
+    public Duration dbRoundTrip() {
+        return dbRoundTrip;
+    }
+
     /** Where the progress indicator goes, or {@code null} for none. */
     public @Nullable PrintStream progress() {
         return progress;
@@ -94,8 +102,19 @@ public final class DemoConfig {
         private int warmupRounds = DEFAULT_WARMUP_ROUNDS;
         private int representations = DEFAULT_REPRESENTATIONS;
         private @Nullable PrintStream progress = System.err;
+        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * A simulated network round trip added to each SQL statement, to stand for a database on another
+         * machine; zero (the default) measures the in-memory database as it is.
+         */
+        public Builder dbRoundTrip(Duration dbRoundTrip) {
+            SubgraphConfig.custom().dbRoundTrip(dbRoundTrip); // validates
+            this.dbRoundTrip = dbRoundTrip;
+            return this;
         }
 
         /**

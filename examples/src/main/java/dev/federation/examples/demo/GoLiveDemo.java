@@ -94,6 +94,7 @@ public final class GoLiveDemo {
         ClusterConfig cc = ClusterConfig.custom()
                 .sizes(config.users(), config.posts(), config.products())
                 .observer(timings)
+                .dbRoundTrip(config.dbRoundTrip())
                 .build();
         try (SubgraphCluster cluster = SubgraphCluster.start(cc)) {
             GoLiveDemo demo = new GoLiveDemo(config, cluster, timings);

@@ -49,8 +49,8 @@ import org.slf4j.MDC;
  *       401 when the header is missing or wrong.</li>
  * </ul>
  * Each request runs with {@code request_id} in the SLF4J MDC (the caller's {@code X-Request-Id} or a made
- * one), and is logged as one record with {@code http_method}, {@code path}, {@code status} and
- * {@code duration_ms}.
+ * one), and is logged at DEBUG as one record with {@code operation=http_request}, {@code request_id},
+ * {@code http_method}, {@code path}, {@code status} and {@code duration_ms}.
  *
  * <pre>{@code
  * SubgraphServer server = SubgraphServer.builder(endpoint)
@@ -205,7 +205,8 @@ public final class SubgraphServer implements AutoCloseable {
             status = response.status();
             send(exchange, response);
         } catch (RuntimeException | IOException e) {
-            LOG.atError().setCause(e).addKeyValue("path", path).log("request failed");
+            LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", path)
+                    .log("request failed");
             try {
                 send(exchange, error(500, "internal error"));
             } catch (IOException | RuntimeException ignored) {
@@ -220,7 +221,8 @@ public final class SubgraphServer implements AutoCloseable {
                     LOG.warn("request listener failed", e);
                 }
             }
-            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("http_method", method)
+            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
+                    .addKeyValue("http_method", method)
                     .addKeyValue("path", path).addKeyValue("status", status)
                     .addKeyValue("duration_ms", nanos / 1_000_000.0).log("{} {} {}", method, path, status);
             MDC.remove("request_id");
@@ -296,6 +298,7 @@ public final class SubgraphServer implements AutoCloseable {
                 || !MessageDigest.isEqual(adminToken,
                         auth.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8))) {
             LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "refused")
+                    .addKeyValue("request_id", MDC.get("request_id"))
                     .log("admin mode switch refused: missing or wrong token");
             return error(401, "missing or wrong admin token");
         }
@@ -322,6 +325,7 @@ public final class SubgraphServer implements AutoCloseable {
         FederationMode previous = modeSwitch.set(mode, reason);
         LOG.atWarn().addKeyValue("operation", "admin_mode")
                 .addKeyValue("outcome", previous == mode ? "unchanged" : "switched")
+                .addKeyValue("request_id", MDC.get("request_id"))
                 .addKeyValue("from", previous.name()).addKeyValue("to", mode.name())
                 .log("federation mode set to {} by admin", mode);
         Map<String, Object> out = new LinkedHashMap<>();

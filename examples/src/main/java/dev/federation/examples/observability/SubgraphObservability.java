@@ -5,7 +5,12 @@ import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.metrics.FederationCacheMetrics;
+import dev.federation.metrics.FederationHealthMonitor;
 import dev.federation.metrics.FederationMetrics;
+import dev.federation.metrics.HealthCheck;
+import dev.federation.metrics.HealthMonitorConfig;
+import dev.federation.metrics.HealthReport;
+import dev.federation.metrics.HealthStatus;
 import dev.federation.metrics.WindowStatistics;
 import dev.federation.tracing.FederationTelemetry;
 import io.micrometer.core.instrument.Tag;
@@ -18,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What one subgraph publishes about itself: its own Prometheus registry with the library's meters
  * ({@link FederationMetrics}), cache meters, JVM meters and an {@code http.server.requests} timer; the
- * spans and batch logs of {@link FederationTelemetry}; and the body of {@code /health}.
+ * spans and batch logs of {@link FederationTelemetry}; and the {@link FederationHealthMonitor} behind
+ * {@code /health}.
  *
  * <pre>{@code
  * SubgraphObservability obs = SubgraphObservability.create("users", modeSwitch, otel.openTelemetry());
@@ -52,6 +59,7 @@ public final class SubgraphObservability implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final FederationMetrics metrics;
     private final FederationTelemetry telemetry;
+    private final FederationHealthMonitor health;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
 
@@ -64,6 +72,10 @@ public final class SubgraphObservability implements AutoCloseable {
         this.metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
         metrics.bindTo(registry);
         this.telemetry = FederationTelemetry.create(openTelemetry);
+        this.health = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .config(HealthMonitorConfig.ofDefaults())
+                .build();
+        health.bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         heapPressure.bindTo(registry);
@@ -89,9 +101,20 @@ public final class SubgraphObservability implements AutoCloseable {
         return List.of(metrics, telemetry.observer());
     }
 
-    /** Binds what needs the built subgraph (its cross-request caches). */
+    /**
+     * Binds what needs the built subgraph (its cross-request caches) and starts the health checks (every
+     * {@link HealthMonitorConfig#DEFAULT_CHECK_INTERVAL}; a CRITICAL state confirmed over
+     * {@link HealthMonitorConfig#DEFAULT_CRITICAL_CHECKS_TO_ROLL_BACK} checks switches the subgraph to
+     * {@code DIRECT}).
+     */
     public void bind(Subgraph subgraph) {
         FederationCacheMetrics.of(subgraph.entities()).bindTo(registry);
+        health.start();
+    }
+
+    /** The health monitor of the subgraph. */
+    public FederationHealthMonitor healthMonitor() {
+        return health;
     }
 
     /** The subgraph's meter registry. */
@@ -123,15 +146,39 @@ public final class SubgraphObservability implements AutoCloseable {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The body and status of {@code GET /health}. */
+    /**
+     * The body and status of {@code GET /health}: the latest check of the health monitor (a first check is
+     * run when none has run yet), each number judged, and the recent window. Status 503 when
+     * {@code CRITICAL}, 200 otherwise.
+     */
     public SubgraphServer.Response health() {
-        WindowStatistics w = metrics.recentWindow();
+        HealthReport report = health.lastReport();
+        if (report == null) {
+            report = health.check();
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subgraph", subgraph);
-        out.put("status", "HEALTHY");
+        out.put("status", report.status().name());
         out.put("mode", modeSwitch.mode().name());
-        out.put("window", windowMap(w));
-        return SubgraphServer.Response.json(200, out);
+        out.put("checked_at", report.time().toString());
+        out.put("reasons", report.reasons());
+        out.put("consecutive_critical", report.consecutiveCritical());
+        out.put("rolled_back", health.isRolledBack());
+        out.put("rollbacks", health.rollbackCount());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (HealthCheck c : report.checks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("status", c.status().name());
+            m.put("judged", c.judged());
+            m.put("value", finite(c.value()));
+            m.put("threshold", finite(c.threshold()));
+            m.put("message", c.message());
+            checks.add(m);
+        }
+        out.put("checks", checks);
+        out.put("window", windowMap(metrics.recentWindow()));
+        return SubgraphServer.Response.json(report.status() == HealthStatus.CRITICAL ? 503 : 200, out);
     }
 
     static Map<String, Object> windowMap(WindowStatistics w) {
@@ -151,6 +198,7 @@ public final class SubgraphObservability implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         gcMetrics.close();
         heapPressure.close();
         registry.close();

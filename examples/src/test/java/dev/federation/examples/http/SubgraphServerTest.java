@@ -134,7 +134,11 @@ class SubgraphServerTest {
         assertThat(user.get("max_batch_size").asLong()).isEqualTo(100);
         assertThat(get(withToken.uri().resolve("/debug/dataloader")).get("loaders").has("User(id)")).isTrue();
         assertThat(get(withToken.uri().resolve("/debug/cache_stats")).get("caches").isObject()).isTrue();
-        assertThat(get(withToken.uri().resolve("/health")).get("status").asText()).isNotBlank();
+        JsonNode health = get(withToken.uri().resolve("/health"));
+        assertThat(health.get("status").asText()).isIn("HEALTHY", "DEGRADED");
+        assertThat(health.get("mode").asText()).isEqualTo("BATCHED");
+        assertThat(health.get("checks")).extracting(c -> c.get("name").asText())
+                .contains("error_rate", "p99_resolution_seconds", "batch_effectiveness");
 
         HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(withToken.uri().resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
