@@ -181,8 +181,16 @@ public final class Main {
     /**
      * Subgraphs that {@code serve} runs next to users, posts and products; each is closed on shutdown.
      *
-     * <p>This is where the compat products subgraph ({@code --compat-port}, default 4004) plugs in: build its
-     * endpoint and serve it with {@code SubgraphServer.builder(endpoint).port(...).build().start()}.
+     * <p>This is where the compat products subgraph ({@code --compat-port}, default 4004) plugs in; any
+     * {@link dev.federation.examples.http.GraphQlEndpoint} is served the same way, e.g.:
+     * <pre>{@code
+     * CompatSubgraph compat = CompatSubgraph.create();
+     * SubgraphServer server = SubgraphServer.builder(compat::execute)
+     *     .name("compat").host(config.host()).port(intFlag(flags, "compat-port", 4004))
+     *     .modeSwitch(compat.entities().modeSwitch()).adminToken(config.adminToken())
+     *     .build().start();
+     * return List.of(server);
+     * }</pre>
      */
     static List<AutoCloseable> extraSubgraphs(ClusterConfig config, Map<String, String> flags) {
         return List.of();

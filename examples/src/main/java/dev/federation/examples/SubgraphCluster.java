@@ -107,6 +107,7 @@ public final class SubgraphCluster implements AutoCloseable {
                 .json("/debug/cache_stats", subgraph::debugCacheStats)
                 .json("/debug/sql", subgraph::debugSql)
                 .listener(obs.requestListener())
+                .interceptor(obs.tracingInterceptor())
                 .build();
     }
 

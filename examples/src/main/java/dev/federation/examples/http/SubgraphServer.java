@@ -89,6 +89,7 @@ public final class SubgraphServer implements AutoCloseable {
     private final byte @Nullable [] adminToken;
     private final Map<String, Route> routes;
     private final List<RequestListener> listeners;
+    private final Interceptor interceptor;
     private @Nullable HttpServer server;
     private @Nullable ExecutorService executor;
 
@@ -103,6 +104,7 @@ public final class SubgraphServer implements AutoCloseable {
                 : b.adminToken.getBytes(StandardCharsets.UTF_8);
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
         this.listeners = List.copyOf(b.listeners);
+        this.interceptor = b.interceptor;
     }
 
     /** A builder serving {@code endpoint}. */
@@ -283,9 +285,11 @@ public final class SubgraphServer implements AutoCloseable {
             }
         });
         headers.put("x-request-id", requestId);
-        ExecutionResult result = endpoint.execute((String) query, variables, op instanceof String ? (String) op
-                : null, Collections.unmodifiableMap(headers));
-        return Response.json(200, result.toSpecification());
+        Map<String, String> h = Collections.unmodifiableMap(headers);
+        String operationName = op instanceof String ? (String) op : null;
+        ExecutionResult result = interceptor.around(h,
+                () -> endpoint.execute((String) query, variables, operationName, h));
+        return Response.compactJson(200, result.toSpecification());
     }
 
     private Response adminMode(HttpExchange exchange, FederationModeSwitch modeSwitch) throws IOException {
@@ -388,10 +392,19 @@ public final class SubgraphServer implements AutoCloseable {
             Objects.requireNonNull(body, "body");
         }
 
-        /** {@code value} serialized as JSON with Jackson. */
+        /** {@code value} serialized as indented JSON with Jackson (for people reading debug endpoints). */
         public static Response json(int status, @Nullable Object value) {
             try {
                 return new Response(status, JSON_TYPE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot serialize response: " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code value} serialized as compact JSON with Jackson (for programs). */
+        public static Response compactJson(int status, @Nullable Object value) {
+            try {
+                return new Response(status, JSON_TYPE, JSON.writeValueAsBytes(value));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot serialize response: " + e.getMessage(), e);
             }
@@ -414,6 +427,21 @@ public final class SubgraphServer implements AutoCloseable {
         Response handle(Map<String, String> queryParameters);
     }
 
+    /**
+     * Runs around each GraphQL execution, on the request's thread, e.g. to make a server span current with
+     * the trace context the caller sent. Must call {@code execution} once and return its result.
+     */
+    @FunctionalInterface
+    public interface Interceptor {
+        /** Runs {@code execution} for a request with {@code lowercaseHeaders}. */
+        ExecutionResult around(Map<String, String> lowercaseHeaders, Supplier<ExecutionResult> execution);
+
+        /** The interceptor that only runs the execution. */
+        static Interceptor none() {
+            return (headers, execution) -> execution.get();
+        }
+    }
+
     /** Told of each completed request, e.g. to time it in a meter registry. Must not throw. */
     @FunctionalInterface
     public interface RequestListener {
@@ -432,6 +460,7 @@ public final class SubgraphServer implements AutoCloseable {
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
         private final List<RequestListener> listeners = new java.util.ArrayList<>();
+        private Interceptor interceptor = Interceptor.none();
 
         private Builder(GraphQlEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -515,6 +544,12 @@ public final class SubgraphServer implements AutoCloseable {
         /** Adds a listener told of each request. */
         public Builder listener(RequestListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** What runs around each GraphQL execution; {@link Interceptor#none()} when not set. */
+        public Builder interceptor(Interceptor interceptor) {
+            this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
             return this;
         }
 

@@ -13,6 +13,7 @@ import dev.federation.metrics.HealthReport;
 import dev.federation.metrics.HealthStatus;
 import dev.federation.metrics.WindowStatistics;
 import dev.federation.tracing.FederationTelemetry;
+import graphql.ExecutionResult;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -22,14 +23,23 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one subgraph publishes about itself: its own Prometheus registry with the library's meters
@@ -60,6 +70,8 @@ public final class SubgraphObservability implements AutoCloseable {
     private final FederationMetrics metrics;
     private final FederationTelemetry telemetry;
     private final FederationHealthMonitor health;
+    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final Tracer tracer;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
 
@@ -72,6 +84,8 @@ public final class SubgraphObservability implements AutoCloseable {
         this.metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
         metrics.bindTo(registry);
         this.telemetry = FederationTelemetry.create(openTelemetry);
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("dev.federation.examples");
         this.health = FederationHealthMonitor.builder(metrics, modeSwitch)
                 .config(HealthMonitorConfig.ofDefaults())
                 .build();
@@ -145,6 +159,50 @@ public final class SubgraphObservability implements AutoCloseable {
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    /**
+     * Makes a {@code SERVER} span {@code POST /graphql} current around each GraphQL execution, continuing the
+     * trace the caller sent ({@code traceparent}, W3C), so the library's {@code _entities} and batch spans
+     * nest under the gateway's trace. Costs next to nothing when tracing is off (noop spans).
+     */
+    public SubgraphServer.Interceptor tracingInterceptor() {
+        return (headers, execution) -> {
+            Context parent = openTelemetry.getPropagators().getTextMapPropagator()
+                    .extract(Context.root(), headers, HEADERS);
+            Span span = tracer.spanBuilder("POST /graphql")
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.SERVER)
+                    .setAttribute("http.request.method", "POST")
+                    .setAttribute("url.path", "/graphql")
+                    .setAttribute("federation.subgraph", subgraph)
+                    .startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                ExecutionResult result = execution.get();
+                if (!result.getErrors().isEmpty()) {
+                    span.setAttribute("graphql.error_count", result.getErrors().size());
+                }
+                return result;
+            } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR);
+                span.recordException(e);
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+    }
+
+    private static final TextMapGetter<Map<String, String>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key.toLowerCase(Locale.ROOT));
+        }
+    };
 
     /**
      * The body and status of {@code GET /health}: the latest check of the health monitor (a first check is
