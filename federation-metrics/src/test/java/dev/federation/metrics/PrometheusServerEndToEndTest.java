@@ -55,6 +55,7 @@ class PrometheusServerEndToEndTest {
         TestSubgraph subgraph = new TestSubgraph(modeSwitch, metrics);
         Path dir = Files.createTempDirectory("federation-prometheus");
         Process prometheus = null;
+        Thread killOnExit = null;
         try (LiveSubgraphServer server = new LiveSubgraphServer(subgraph, registry)) {
             int promPort = freePort();
             Path config = dir.resolve("prometheus.yml");
@@ -76,6 +77,9 @@ class PrometheusServerEndToEndTest {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("prometheus.log").toFile())
                     .start();
+            Process started = prometheus;
+            killOnExit = new Thread(started::destroyForcibly, "stop-prometheus");
+            Runtime.getRuntime().addShutdownHook(killOnExit); // should the test JVM be killed
             String api = "http://127.0.0.1:" + promPort;
             Process running = prometheus;
             await("Prometheus ready", () -> running.isAlive() && get(api + "/-/ready").statusCode() == 200,
@@ -125,6 +129,9 @@ class PrometheusServerEndToEndTest {
             assertThat(p99).isPositive().isLessThanOrEqualTo(2.0);
             assertThat(query(api, "federation_mode")).isEqualTo("1");
         } finally {
+            if (killOnExit != null) {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            }
             if (prometheus != null) {
                 prometheus.destroy();
                 if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
