@@ -3,11 +3,15 @@ package dev.federation.examples;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationStatistics;
+import dev.federation.examples.compat.CompatSubgraph;
 import dev.federation.examples.demo.DemoConfig;
 import dev.federation.examples.demo.DemoReport;
 import dev.federation.examples.demo.GoLiveDemo;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
+import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.metrics.FederationCacheMetrics;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -23,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -jar federation-examples.jar [demo] [--rounds N] [--warmup N] [--users N] [--posts N] [--products N] [--quiet]
- * java -jar federation-examples.jar serve [--users-port 4001] [--posts-port 4002] [--products-port 4003]
+ * java -jar federation-examples.jar serve [--users-port 4001] [--posts-port 4002] [--products-port 4003] [--compat-port 4004]
  *                                          [--host 127.0.0.1] [--mode BATCHED|DIRECT] [--product-cache]
  * </pre>
  *
@@ -54,8 +58,8 @@ public final class Main {
             "    --db-round-trip-ms X   add X ms to each SQL statement, standing for the network round trip to a",
             "                     database on another machine (default 0: the in-memory database as it is)",
             "",
-            "  serve            run users, posts and products subgraphs until stopped",
-            "    --users-port P --posts-port P --products-port P   (default 4001, 4002, 4003)",
+            "  serve            run users, posts, products and the compat products subgraph until stopped",
+            "    --users-port P --posts-port P --products-port P --compat-port P   (default 4001, 4002, 4003, 4004)",
             "    --host H         address to bind (default 127.0.0.1)",
             "    --mode M         BATCHED or DIRECT (default: from FEDERATION_ENABLED, else BATCHED)",
             "    --product-cache  cache Product across requests (10,000 entries, 5 minutes)",
@@ -160,7 +164,7 @@ public final class Main {
         }
         ClusterConfig config = b.build();
         SubgraphCluster cluster = SubgraphCluster.start(config);
-        List<AutoCloseable> extra = extraSubgraphs(config, flags);
+        List<AutoCloseable> extra = extraSubgraphs(config, flags, otel);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AutoCloseable c : extra) {
@@ -186,21 +190,37 @@ public final class Main {
     }
 
     /**
-     * Subgraphs that {@code serve} runs next to users, posts and products; each is closed on shutdown.
-     *
-     * <p>This is where the compat products subgraph ({@code --compat-port}, default 4004) plugs in; any
-     * {@link dev.federation.examples.http.GraphQlEndpoint} is served the same way, e.g.:
-     * <pre>{@code
-     * CompatSubgraph compat = CompatSubgraph.create();
-     * SubgraphServer server = SubgraphServer.builder(compat::execute)
-     *     .name("compat").host(config.host()).port(intFlag(flags, "compat-port", 4004))
-     *     .modeSwitch(compat.entities().modeSwitch()).adminToken(config.adminToken())
-     *     .build().start();
-     * return List.of(server);
-     * }</pre>
+     * The subgraphs that {@code serve} runs next to users, posts and products: the federation compatibility
+     * "products" subgraph ({@code --compat-port}, default {@value CompatSubgraph#DEFAULT_PORT}), with its own
+     * meters, health monitor, statistics and the admin switch. Each is closed on shutdown.
      */
-    static List<AutoCloseable> extraSubgraphs(ClusterConfig config, Map<String, String> flags) {
-        return List.of();
+    static List<AutoCloseable> extraSubgraphs(ClusterConfig config, Map<String, String> flags,
+            OpenTelemetrySetup otel) {
+        FederationModeSwitch modeSwitch = FederationModeSwitch.of(config.mode());
+        SubgraphObservability obs = SubgraphObservability.create("compat", modeSwitch, otel.openTelemetry());
+        FederationStatistics stats = new FederationStatistics();
+        CompatSubgraph compat = CompatSubgraph.create(b -> {
+            b.modeSwitch(modeSwitch).observer(stats);
+            obs.observers().forEach(b::observer);
+        });
+        FederationCacheMetrics.of(compat.entities()).bindTo(obs.registry());
+        obs.healthMonitor().start();
+        SubgraphServer server = SubgraphServer.builder(compat::execute)
+                .name("compat")
+                .host(config.host())
+                .port(intFlag(flags, "compat-port", CompatSubgraph.DEFAULT_PORT))
+                .modeSwitch(modeSwitch)
+                .adminToken(config.adminToken())
+                .text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)
+                .get("/health", q -> obs.health())
+                .json("/debug/federation", stats::snapshot)
+                .listener(obs.requestListener())
+                .interceptor(obs.tracingInterceptor())
+                .build()
+                .start();
+        System.err.printf(Locale.ROOT, "%-9s %s%n", "compat", "http://" + config.host() + ":" + server.port()
+                + "/graphql");
+        return List.of(server, obs);
     }
 
     static Map<String, String> flags(List<String> args) {

@@ -137,7 +137,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             if (groups.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            Object scope = groups.size() > 0 ? entities.scopeOf(context) : null;
+            Object scope = entities.scopeOf(context);
             CompletableFuture<?>[] parts = new CompletableFuture<?>[groups.size()];
             int p = 0;
             for (Map.Entry<KeyResolver<?>, Group> e : groups.entrySet()) {
