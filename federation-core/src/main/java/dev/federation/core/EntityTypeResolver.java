@@ -27,7 +27,10 @@ final class EntityTypeResolver implements TypeResolver {
         Object value = env.getObject();
         String typename = null;
         if (!entities.classes().isEmpty()) {
-            String byJava = byClass.computeIfAbsent(value.getClass(), this::lookup);
+            String byJava = byClass.get(value.getClass());
+            if (byJava == null) {
+                byJava = byClass.computeIfAbsent(value.getClass(), this::lookup);
+            }
             if (byJava != NONE) {
                 typename = byJava;
             }
