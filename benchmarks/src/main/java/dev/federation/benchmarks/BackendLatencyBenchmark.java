@@ -50,7 +50,7 @@ public class BackendLatencyBenchmark {
     public String impl = Subgraphs.LIBRARY;
 
     private Backend backend = Backend.withLatency(LATENCY);
-    private Subgraph subgraph = w -> {
+    private Subgraph subgraph = (query, variables) -> {
         throw new IllegalStateException("not set up");
     };
     private Workload workload = Workload.of(1, 1);

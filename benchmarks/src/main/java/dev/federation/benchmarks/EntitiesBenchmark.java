@@ -47,7 +47,7 @@ public class EntitiesBenchmark {
     public String impl = Subgraphs.LIBRARY;
 
     private Backend backend = Backend.inMemory();
-    private Subgraph subgraph = w -> {
+    private Subgraph subgraph = (query, variables) -> {
         throw new IllegalStateException("not set up");
     };
     private Workload workload = Workload.of(1, 1);

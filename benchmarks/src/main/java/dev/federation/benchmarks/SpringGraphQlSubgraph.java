@@ -52,9 +52,9 @@ final class SpringGraphQlSubgraph implements Subgraph {
     }
 
     @Override
-    public ExecutionResult execute(Workload workload) {
-        ExecutionGraphQlResponse response = service.execute(new DefaultExecutionGraphQlRequest(workload.query, null,
-                workload.variables, null, Long.toString(requestIds.incrementAndGet()), null)).block();
+    public ExecutionResult execute(String query, Map<String, Object> variables) {
+        ExecutionGraphQlResponse response = service.execute(new DefaultExecutionGraphQlRequest(query, null,
+                variables, null, Long.toString(requestIds.incrementAndGet()), null)).block();
         if (response == null) {
             throw new IllegalStateException("Spring for GraphQL returned no response");
         }

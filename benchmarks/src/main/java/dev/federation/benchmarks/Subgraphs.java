@@ -91,8 +91,8 @@ final class Subgraphs {
         return GraphQL.newGraphQL(schema).preparsedDocumentProvider(new DocumentCache()).build();
     }
 
-    static ExecutionInput input(Workload workload) {
-        return ExecutionInput.newExecutionInput(workload.query).variables(workload.variables).build();
+    static ExecutionInput input(String query, Map<String, Object> variables) {
+        return ExecutionInput.newExecutionInput(query).variables(variables).build();
     }
 
     /** The entity type resolver a user of plain federation-jvm writes: by Java class. */
@@ -123,7 +123,7 @@ final class Subgraphs {
                 })
                 .collect(Collectors.toList());
         GraphQL graphQL = graphQL(fetcher, byClass());
-        return workload -> graphQL.execute(input(workload));
+        return (query, variables) -> graphQL.execute(input(query, variables));
     }
 
     /**
@@ -142,8 +142,8 @@ final class Subgraphs {
         GraphQL graphQL = graphQL(entities.fetcher(), entities.typeResolver());
         return new Subgraph() {
             @Override
-            public ExecutionResult execute(Workload workload) {
-                return graphQL.execute(entities.withRegistry(input(workload)));
+            public ExecutionResult execute(String query, Map<String, Object> variables) {
+                return graphQL.execute(entities.withRegistry(input(query, variables)));
             }
 
             @Override
@@ -210,9 +210,9 @@ final class Subgraphs {
         }
 
         @Override
-        public ExecutionResult execute(Workload workload) {
-            return graphQL.execute(ExecutionInput.newExecutionInput(workload.query)
-                    .variables(workload.variables)
+        public ExecutionResult execute(String query, Map<String, Object> variables) {
+            return graphQL.execute(ExecutionInput.newExecutionInput(query)
+                    .variables(variables)
                     .dataLoaderRegistry(newRegistry())
                     .build());
         }
