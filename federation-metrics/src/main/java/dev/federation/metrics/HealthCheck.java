@@ -1,0 +1,31 @@
+package dev.federation.metrics;
+
+/**
+ * One number judged by a health check. Public API.
+ *
+ * @param name what was measured: {@value #ERROR_RATE}, {@value #P99_RESOLUTION}, {@value #HEAP_GROWTH} or
+ *     {@value #BATCH_EFFECTIVENESS}
+ * @param status its verdict; {@code HEALTHY} when it was not judged
+ * @param judged {@code false} when there was too little data for a verdict (see {@code message})
+ * @param value the measured value ({@code NaN} when nothing was measured): a ratio for the error rate and the
+ *     effectiveness, seconds for the latency, bytes per hour for the heap growth
+ * @param threshold the threshold it was judged against, in the same unit
+ * @param message what was measured and why this verdict, for logs and events
+ */
+public record HealthCheck(String name, HealthStatus status, boolean judged, double value, double threshold,
+        String message) {
+
+    /** Name of the error rate check: failed loads / loads over the evaluation window. */
+    public static final String ERROR_RATE = "error_rate";
+    /** Name of the latency check: p99 of backend call durations over the evaluation window, seconds. */
+    public static final String P99_RESOLUTION = "p99_resolution_seconds";
+    /** Name of the heap check: growth of heap used after GC, bytes per hour. */
+    public static final String HEAP_GROWTH = "heap_growth_bytes_per_hour";
+    /** Name of the batching check: 1 - backend calls / loads over the evaluation window. */
+    public static final String BATCH_EFFECTIVENESS = "batch_effectiveness";
+
+    @Override
+    public String toString() {
+        return name + "=" + status + (judged ? "" : " (not judged)") + ": " + message;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.federation.metrics;
+
+import dev.federation.core.FederationMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The result of one health check: the overall status, each number judged, and the mode at the time. Public API.
+ *
+ * @param time when the check ran
+ * @param status the worst status of {@code checks}
+ * @param mode the mode of the switch when the check ran
+ * @param checks each number judged, in the order error rate, p99 resolution, heap growth, batch effectiveness
+ * @param window the statistics the check read (its evaluation window)
+ * @param consecutiveCritical how many checks in a row, this one included, were {@code CRITICAL}
+ */
+public record HealthReport(Instant time, HealthStatus status, FederationMode mode, List<HealthCheck> checks,
+        WindowStatistics window, int consecutiveCritical) {
+
+    /** Validates and copies. */
+    public HealthReport {
+        checks = List.copyOf(checks);
+    }
+
+    /** The messages of the checks that are not {@code HEALTHY}; empty when healthy. */
+    public List<String> reasons() {
+        List<String> out = new ArrayList<>();
+        for (HealthCheck c : checks) {
+            if (c.status() != HealthStatus.HEALTHY) {
+                out.add(c.message());
+            }
+        }
+        return out;
+    }
+
+    /** The check of the given name ({@link HealthCheck#ERROR_RATE}, ...). */
+    public HealthCheck check(String name) {
+        for (HealthCheck c : checks) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no check named " + name + " in " + checks);
+    }
+
+    @Override
+    public String toString() {
+        return "HealthReport{" + status + " at " + time + ", mode " + mode + ", " + checks + '}';
+    }
+}

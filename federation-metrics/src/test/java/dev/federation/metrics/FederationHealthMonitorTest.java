@@ -1,0 +1,425 @@
+package dev.federation.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.federation.core.FederationMode;
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.observer.BatchCall;
+import dev.federation.core.observer.BatchObservation;
+import dev.federation.core.observer.FederationObserver;
+import graphql.ExecutionResult;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The health monitor over a real subgraph: traffic is real {@code _entities} execution; time is a
+ * {@link MockClock} moved 30 s (one check interval) between checks, and checks are called directly.
+ */
+class FederationHealthMonitorTest {
+
+    private static final long MB = 1_000_000;
+
+    private final MockClock clock = new MockClock();
+    private final FederationModeSwitch modeSwitch = FederationModeSwitch.of(FederationMode.BATCHED);
+    private final FederationMetrics metrics = FederationMetrics.builder().modeSwitch(modeSwitch).clock(clock).build();
+    private final List<FederationMode> batchModes = Collections.synchronizedList(new ArrayList<>());
+    private final FederationObserver modeRecorder = new FederationObserver() {
+        @Override
+        public BatchObservation batchStarted(BatchCall call) {
+            batchModes.add(call.mode());
+            return null;
+        }
+    };
+    private final TestSubgraph subgraph = new TestSubgraph(modeSwitch, metrics, modeRecorder);
+    private final AtomicLong heapBytes = new AtomicLong(300 * MB);
+    private final List<RollbackEvent> rollbacks = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> restores = Collections.synchronizedList(new ArrayList<>());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private FederationHealthMonitor monitor;
+
+    private final HealthListener recorder = new HealthListener() {
+        @Override
+        public void rolledBack(RollbackEvent event) {
+            rollbacks.add(event);
+        }
+
+        @Override
+        public void restored(Instant time, String reason, boolean automatic) {
+            restores.add((automatic ? "automatic: " : "manual: ") + reason);
+        }
+    };
+
+    private FederationHealthMonitor monitor(HealthMonitorConfig config) {
+        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .config(config)
+                .heapSampler(heapBytes::get)
+                .listener(recorder)
+                .build();
+        metrics.bindTo(registry);
+        monitor.bindTo(registry);
+        return monitor;
+    }
+
+    @AfterEach
+    void close() {
+        if (monitor != null) {
+            monitor.close();
+        }
+    }
+
+    /** Two gateway requests of 100 users each, then one check interval passes and the monitor checks. */
+    private HealthReport period() {
+        subgraph.users(0, 100);
+        subgraph.users(100, 100);
+        clock.add(Duration.ofSeconds(30));
+        return monitor.check();
+    }
+
+    private double healthGauge() {
+        return registry.get("federation.health").gauge().value();
+    }
+
+    @Test
+    void healthyRunNeverTripsTheRollback() {
+        monitor(HealthMonitorConfig.custom().minimumBackendCalls(2).build());
+        assertThat(registry.get("federation.health").gauge().value()).isNaN();
+        List<HealthStatus> statuses = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            heapBytes.set(300 * MB + (i % 2) * 5 * MB); // after-GC level that wobbles, not grows
+            statuses.add(period().status());
+        }
+        assertThat(statuses).containsOnly(HealthStatus.HEALTHY);
+        HealthReport last = monitor.lastReport();
+        assertThat(last.checks()).allMatch(HealthCheck::judged);
+        assertThat(last.check(HealthCheck.ERROR_RATE).value()).isZero();
+        assertThat(last.check(HealthCheck.BATCH_EFFECTIVENESS).value()).isEqualTo(0.99);
+        assertThat(last.check(HealthCheck.HEAP_GROWTH).value()).isLessThan(10 * MB);
+        assertThat(last.window().loads()).isEqualTo(200);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(rollbacks).isEmpty();
+        assertThat(healthGauge()).isZero();
+        assertThat(registry.get("federation.health.rollbacks").functionCounter().count()).isZero();
+    }
+
+    @Test
+    void failingBatchFunctionRollsBackToDirectAfterTheConfiguredChecks() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+
+        subgraph.backend.failing.set(true);
+        HealthReport first = period();
+        assertThat(first.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(first.consecutiveCritical()).isEqualTo(1);
+        assertThat(first.check(HealthCheck.ERROR_RATE).value()).isEqualTo(1.0);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(rollbacks).isEmpty();
+
+        HealthReport second = period();
+        assertThat(second.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(monitor.isRolledBack()).isTrue();
+        assertThat(rollbacks).hasSize(1);
+        assertThat(rollbacks.get(0).reason())
+                .contains("error rate 1.0000 above 0.0500 (200 of 200 loads failed)")
+                .contains("2 CRITICAL checks in a row");
+        assertThat(healthGauge()).isEqualTo(2);
+        assertThat(registry.get("federation.health.rollbacks").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("federation.mode").gauge().value()).isZero();
+
+        // later requests take the direct path: one backend call of one key per representation
+        subgraph.backend.failing.set(false);
+        long singleCallsBefore = subgraph.backend.userCallsOfSize(1);
+        batchModes.clear();
+        ExecutionResult result = subgraph.users(0, 100);
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(subgraph.backend.userCallsOfSize(1) - singleCallsBefore).isEqualTo(100);
+        assertThat(batchModes).hasSize(100).containsOnly(FederationMode.DIRECT);
+        assertThat(registry.get("federation.backend.calls").tag("mode", "direct").tag("outcome", "success")
+                .counter().count()).isEqualTo(100);
+    }
+
+    @Test
+    void directModeIsJudgedOnItsOwnTrafficAndNotRolledBackTwice() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+
+        // the first check after the change of mode reads only what came after it, which is not enough yet
+        HealthReport afterChange = period();
+        assertThat(afterChange.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(afterChange.check(HealthCheck.ERROR_RATE).judged()).isFalse();
+        // still failing in direct mode: CRITICAL, but the rollback is not repeated
+        HealthReport inDirect = period();
+        assertThat(inDirect.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(inDirect.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(inDirect.check(HealthCheck.BATCH_EFFECTIVENESS).judged()).isFalse();
+        period();
+        assertThat(monitor.rollbackCount()).isEqualTo(1);
+        assertThat(rollbacks).hasSize(1);
+    }
+
+    @Test
+    void shortSpikeBelowTheCheckCountDoesNotTrip() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        for (int i = 0; i < 3; i++) {
+            subgraph.backend.failing.set(true);
+            assertThat(period().status()).isEqualTo(HealthStatus.CRITICAL);
+            subgraph.backend.failing.set(false);
+            assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+        }
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(rollbacks).isEmpty();
+    }
+
+    @Test
+    void checkCountIsConfigurable() {
+        monitor(HealthMonitorConfig.custom().criticalChecksToRollBack(3).build());
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+    }
+
+    @Test
+    void recoveryIsManualByDefault() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        subgraph.backend.failing.set(false);
+        for (int i = 0; i < 20; i++) {
+            assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+        }
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+
+        modeSwitch.set(FederationMode.BATCHED, "operator: backend fixed");
+        assertThat(monitor.isRolledBack()).isFalse();
+        assertThat(restores).containsExactly("manual: operator: backend fixed");
+        assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+
+        // a new failure trips again
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(monitor.rollbackCount()).isEqualTo(2);
+    }
+
+    @Test
+    void coolDownRestoresBatchingOnlyWhenNoLongerCritical() {
+        monitor(HealthMonitorConfig.custom().coolDown(Duration.ofMinutes(5)).build());
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+
+        // still failing after the cool-down: stays direct
+        period(); // the first check after the change of mode has too little data of the new mode
+        for (int i = 0; i < 12; i++) {
+            assertThat(period().status()).isEqualTo(HealthStatus.CRITICAL);
+        }
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+
+        subgraph.backend.failing.set(false);
+        assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(restores).singleElement().asString().startsWith("automatic: health monitor: cool-down of PT5M");
+        for (int i = 0; i < 10; i++) {
+            assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+        }
+        assertThat(monitor.rollbackCount()).isEqualTo(1);
+    }
+
+    @Test
+    void customRollbackActionReplacesTheSwitch() {
+        List<String> webhook = new ArrayList<>();
+        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .heapSampler(heapBytes::get)
+                .rollbackAction(event -> webhook.add(event.reason()))
+                .build();
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        period();
+        assertThat(webhook).hasSize(1);
+        assertThat(webhook.get(0)).contains("error rate");
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void reportOnlyMonitorNeverRollsBack() {
+        monitor(HealthMonitorConfig.custom().automaticRollback(false).build());
+        subgraph.backend.failing.set(true);
+        for (int i = 0; i < 5; i++) {
+            assertThat(period().status()).isEqualTo(HealthStatus.CRITICAL);
+        }
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(rollbacks).isEmpty();
+    }
+
+    @Test
+    void tooFewLoadsAreNotJudged() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        subgraph.backend.failing.set(true);
+        subgraph.users(0, 50);
+        clock.add(Duration.ofSeconds(30));
+        HealthReport report = monitor.check();
+        assertThat(report.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(report.check(HealthCheck.ERROR_RATE).judged()).isFalse();
+        assertThat(report.check(HealthCheck.ERROR_RATE).message()).contains("50 loads, fewer than 100");
+    }
+
+    @Test
+    void rejectedBadInputDoesNotCountAsErrors() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        List<Object> garbage = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            garbage.add(TestSubgraph.rep("Invented" + i, "id", "x"));
+        }
+        for (int i = 0; i < 3; i++) {
+            subgraph.entities(garbage, TestSubgraph.USER_SELECTION);
+            HealthReport report = period();
+            assertThat(report.status()).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(report.window().rejections()).isEqualTo(500);
+        }
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void slowBackendIsCriticalOnP99() {
+        monitor(HealthMonitorConfig.custom().p99Threshold(Duration.ofMillis(1)).build());
+        subgraph.backend.delayMillis.set(3);
+        for (int i = 0; i < 10; i++) {
+            subgraph.users(i * 10, 10);
+        }
+        clock.add(Duration.ofSeconds(30));
+        HealthReport report = monitor.check();
+        assertThat(report.status()).isEqualTo(HealthStatus.CRITICAL);
+        HealthCheck p99 = report.check(HealthCheck.P99_RESOLUTION);
+        assertThat(p99.judged()).isTrue();
+        assertThat(p99.value()).isGreaterThan(0.003);
+        assertThat(report.reasons()).singleElement().asString().startsWith("p99 resolution");
+    }
+
+    @Test
+    void poorBatchingIsDegradedAndNeverRollsBack() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        for (int p = 0; p < 4; p++) {
+            for (int i = 0; i < 100; i++) {
+                subgraph.users(i, 1);
+            }
+            clock.add(Duration.ofSeconds(30));
+            HealthReport report = monitor.check();
+            assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(report.check(HealthCheck.BATCH_EFFECTIVENESS).value()).isZero();
+        }
+        assertThat(healthGauge()).isEqualTo(1);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void heapGrowthIsJudgedOnlyAfterTheMinimumWindowThenRollsBack() {
+        monitor(HealthMonitorConfig.ofDefaults());
+        List<HealthReport> reports = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            heapBytes.addAndGet(MB); // 1 MB per 30 s: 120 MB per hour
+            reports.add(period());
+            if (modeSwitch.mode() == FederationMode.DIRECT) {
+                break;
+            }
+        }
+        // samples span 15 minutes at the 31st check; the 32nd confirms
+        assertThat(reports).hasSize(32);
+        assertThat(reports.get(29).check(HealthCheck.HEAP_GROWTH).judged()).isFalse();
+        assertThat(reports.get(29).status()).isEqualTo(HealthStatus.HEALTHY);
+        HealthCheck heap = reports.get(30).check(HealthCheck.HEAP_GROWTH);
+        assertThat(heap.judged()).isTrue();
+        assertThat(heap.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(heap.value()).isBetween(119.9 * MB, 120.1 * MB);
+        assertThat(rollbacks).singleElement().extracting(RollbackEvent::reason).asString()
+                .contains("heap after GC grows 120.0 MB/hour, above 100.0 MB/hour");
+    }
+
+    @Test
+    void scheduledChecksRunOnTheGivenSchedulerUntilClosed() throws InterruptedException {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            CountDownLatch checks = new CountDownLatch(3);
+            monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+                    .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
+                    .scheduler(scheduler)
+                    .heapSampler(heapBytes::get)
+                    .listener(new HealthListener() {
+                        @Override
+                        public void checked(HealthReport report) {
+                            checks.countDown();
+                        }
+                    })
+                    .build()
+                    .start();
+            assertThat(checks.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(monitor::start).isInstanceOf(IllegalStateException.class);
+            monitor.close();
+            assertThat(scheduler.isShutdown()).isFalse();
+            assertThat(monitor.status()).isEqualTo(HealthStatus.HEALTHY);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void ownSchedulerStopsOnClose() throws InterruptedException {
+        CountDownLatch checks = new CountDownLatch(1);
+        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
+                .listener(new HealthListener() {
+                    @Override
+                    public void checked(HealthReport report) {
+                        checks.countDown();
+                    }
+                })
+                .build()
+                .start();
+        assertThat(checks.await(10, TimeUnit.SECONDS)).isTrue();
+        monitor.close();
+        Thread.sleep(100);
+        boolean threadAlive = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("federation-health-monitor") && t.isAlive());
+        assertThat(threadAlive).isFalse();
+    }
+
+    @Test
+    void configRejectsBadValues() {
+        assertThatThrownBy(() -> HealthMonitorConfig.custom().errorRateThreshold(1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+        assertThatThrownBy(() -> HealthMonitorConfig.custom().criticalChecksToRollBack(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+        assertThatThrownBy(() -> HealthMonitorConfig.custom().heapMinimumWindow(Duration.ofHours(2)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PT2H");
+        HealthMonitorConfig d = HealthMonitorConfig.ofDefaults();
+        assertThat(d.checkInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.errorRateThreshold()).isEqualTo(0.05);
+        assertThat(d.p99Threshold()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(d.heapGrowthThresholdBytesPerHour()).isEqualTo(100_000_000L);
+        assertThat(d.effectivenessThreshold()).isEqualTo(0.60);
+        assertThat(d.criticalChecksToRollBack()).isEqualTo(2);
+        assertThat(d.coolDown()).isNull();
+    }
+}
