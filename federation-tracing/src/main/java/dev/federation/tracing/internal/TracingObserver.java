@@ -1,0 +1,162 @@
+package dev.federation.tracing.internal;
+
+import dev.federation.core.FederationMode;
+import dev.federation.core.observer.BatchCall;
+import dev.federation.core.observer.BatchObservation;
+import dev.federation.core.observer.EntitiesCall;
+import dev.federation.core.observer.EntitiesObservation;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.tracing.FederationSpans;
+import dev.federation.tracing.RequestIdExtractor;
+import graphql.GraphQLContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observer of {@code FederationTelemetry}: spans for {@code _entities} fields and batch calls, batch log
+ * events and the MDC request id. Thread-safe; every call makes its own observation.
+ */
+public final class TracingObserver implements FederationObserver {
+
+    /** Carries the running {@code _entities} call in the contexts made current under it. */
+    static final ContextKey<EntitiesMarker> ENTITIES = ContextKey.named("dev.federation.tracing.entities");
+
+    /**
+     * Holds the running {@code _entities} call in the request's GraphQL context too, for the batch calls that
+     * start where no context was propagated (the one-by-one calls of DIRECT mode after an asynchronous one
+     * completed on an unwrapped thread).
+     */
+    static final Object GRAPHQL_CONTEXT_KEY = new Object() {
+        @Override
+        public String toString() {
+            return "dev.federation.tracing.entities";
+        }
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(TracingObserver.class);
+
+    private final @Nullable Tracer tracer;
+    private final boolean logging;
+    private final long slowNanos;
+    private final int maxLinks;
+    private final RequestIdExtractor requestIds;
+    private final BatchLog batchLog;
+
+    /**
+     * @param tracer the tracer, or {@code null} for no spans
+     * @param logging whether batch log events and the MDC request id are on
+     * @param slowNanos above this a batch call is logged at WARN
+     * @param maxLinks largest number of links on a batch span
+     * @param requestIds how the request id is found
+     */
+    public TracingObserver(@Nullable Tracer tracer, boolean logging, long slowNanos, int maxLinks,
+            RequestIdExtractor requestIds) {
+        this.tracer = tracer;
+        this.logging = logging;
+        this.slowNanos = slowNanos;
+        this.maxLinks = maxLinks;
+        this.requestIds = requestIds;
+        this.batchLog = new BatchLog(slowNanos);
+    }
+
+    @Override
+    public @Nullable EntitiesObservation entitiesStarted(EntitiesCall call) {
+        Tracer t = tracer;
+        if (t == null) {
+            return null;
+        }
+        Context parent = Context.current();
+        Span span = t.spanBuilder(FederationSpans.ENTITIES_SPAN_NAME)
+                .setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(FederationSpans.REPRESENTATION_COUNT, (long) call.representationCount())
+                .setAttribute(FederationSpans.MODE, modeValue(call.mode()))
+                .startSpan();
+        Context withSpan = parent.with(span);
+        EntitiesMarker marker = new EntitiesMarker(withSpan, Span.fromContext(parent).getSpanContext());
+        GraphQLContext graphQLContext = call.context();
+        if (graphQLContext != null) {
+            graphQLContext.put(GRAPHQL_CONTEXT_KEY, marker);
+        }
+        return new EntitiesSpan(span, withSpan.with(ENTITIES, marker), marker, graphQLContext);
+    }
+
+    @Override
+    public @Nullable BatchObservation batchStarted(BatchCall call) {
+        Span span = null;
+        Context context = null;
+        Tracer t = tracer;
+        if (t != null) {
+            Context current = Context.current();
+            EntitiesMarker marker = current.get(ENTITIES);
+            GraphQLContext graphQLContext = call.context();
+            if (marker == null && call.keyShape() != null && graphQLContext != null) {
+                marker = graphQLContext.get(GRAPHQL_CONTEXT_KEY);
+            }
+            Context parent = marker != null ? marker.context : current;
+            SpanContext contributor = marker != null ? marker.request : Span.fromContext(current).getSpanContext();
+            SpanBuilder b = t.spanBuilder(FederationSpans.batchSpanName(call.loaderName()))
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setAttribute(FederationSpans.DATALOADER_NAME, call.loaderName())
+                    .setAttribute(FederationSpans.DATALOADER_BATCH_SIZE, (long) call.size())
+                    .setAttribute(FederationSpans.DATALOADER_CACHE_HIT_COUNT, (long) call.cachedCount())
+                    .setAttribute(FederationSpans.TYPENAME, call.typename())
+                    .setAttribute(FederationSpans.MODE, modeValue(call.mode()));
+            if (call.keyShape() != null) {
+                b.setAttribute(FederationSpans.KEY_SHAPE, call.keyShape());
+            }
+            Links.add(b, maxLinks, contributor);
+            span = b.startSpan();
+            context = parent.with(span);
+            if (marker != null) {
+                context = context.with(ENTITIES, marker);
+            }
+        }
+        String requestId = logging ? requestIdOf(call) : null;
+        return new BatchSpan(call, span, context, logging, requestId, batchLog);
+    }
+
+    private @Nullable String requestIdOf(BatchCall call) {
+        try {
+            return requestIds.requestId(call.context());
+        } catch (RuntimeException e) {
+            LOG.debug("request id extractor {} failed", requestIds, e);
+            return null;
+        }
+    }
+
+    static String modeValue(FederationMode mode) {
+        return mode == FederationMode.DIRECT ? "direct" : "batched";
+    }
+
+    long slowNanos() {
+        return slowNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "FederationTelemetry.observer[tracing=" + (tracer != null) + ", logging=" + logging + "]";
+    }
+
+    /** What the contexts under an {@code _entities} span know of it. */
+    static final class EntitiesMarker {
+        /** The request's context with the {@code _entities} span: the parent of its batch spans. */
+        final Context context;
+        /** The span current when {@code _entities} started: the one that contributed the keys. */
+        final SpanContext request;
+
+        EntitiesMarker(Context context, SpanContext request) {
+            this.context = context;
+            this.request = request;
+        }
+    }
+}
