@@ -42,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  *       the whole list;</li>
  *   <li>{@value #SPRING}: Spring for GraphQL's federation support with a batched {@code @EntityMapping} per
  *       type, through its {@code ExecutionGraphQlService} without a web server;</li>
- *   <li>{@value #LIBRARY}: this library's {@link FederatedEntities}, no observer.</li>
+ *   <li>{@value #LIBRARY}: this library's {@link FederatedEntities}, no observer;</li>
+ *   <li>{@code library_metrics}, {@code library_tracing}, {@code library_all}: the same with the observers of
+ *       federation-metrics, federation-tracing or both ({@link ObservedSubgraphs}).</li>
  * </ul>
  */
 final class Subgraphs {
@@ -53,7 +55,8 @@ final class Subgraphs {
     static final String LIBRARY = "library";
 
     /** Every implementation name, in the order the tables show them. */
-    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY);
+    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY, ObservedSubgraphs.LIBRARY_METRICS,
+            ObservedSubgraphs.LIBRARY_TRACING, ObservedSubgraphs.LIBRARY_ALL);
 
     /** The schema every implementation serves. */
     static final String SDL = resource("/benchmark-schema.graphql");
@@ -77,6 +80,10 @@ final class Subgraphs {
             case LIBRARY:
                 return library(backend, List.of(), () -> {
                 });
+            case ObservedSubgraphs.LIBRARY_METRICS:
+            case ObservedSubgraphs.LIBRARY_TRACING:
+            case ObservedSubgraphs.LIBRARY_ALL:
+                return ObservedSubgraphs.create(impl, backend);
             default:
                 throw new IllegalArgumentException("unknown implementation '" + impl + "', expected one of " + ALL);
         }

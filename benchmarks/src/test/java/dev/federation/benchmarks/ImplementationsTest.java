@@ -44,6 +44,22 @@ class ImplementationsTest {
     }
 
     @Test
+    void observedVariantsRecordMetersAndExportSpans() {
+        Workload workload = Workload.of(30, 3);
+        try (Backend backend = Backend.inMemory()) {
+            ObservedSubgraphs.Observed all = ObservedSubgraphs.create(ObservedSubgraphs.LIBRARY_ALL, backend);
+            assertAnswers(all, workload);
+            all.close();
+
+            double loads = all.registry.find("federation.entity.loads").counters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            assertThat(loads).isEqualTo(60.0);
+            // per call: one _entities span and one batch span per type
+            assertThat(all.tracing.exporter.spans.sum()).isEqualTo(2L * (1 + 3));
+        }
+    }
+
+    @Test
     void eachDocumentIsParsedOnce() {
         DocumentCache cache = new DocumentCache();
         graphql.GraphQL graphQL = graphql.GraphQL.newGraphQL(graphql.schema.idl.UnExecutableSchemaGenerator
