@@ -1,0 +1,261 @@
+package dev.federation.examples.subgraphs;
+
+import com.apollographql.federation.graphqljava.Federation;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.federation.core.EntityType;
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationOptions;
+import dev.federation.core.FederationStatistics;
+import dev.federation.core.observer.LoadOutcome;
+import dev.federation.examples.db.Database;
+import dev.federation.examples.db.SqlStatistics;
+import dev.federation.examples.http.GraphQlEndpoint;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One running example subgraph: its database, its federation-jvm schema whose {@code _entities} are
+ * resolved by {@link FederatedEntities}, and the statistics its debug endpoints serve.
+ *
+ * <p>{@link #execute} runs one request the way a real service does: a fresh {@code ExecutionInput} with the
+ * request id in its GraphQL context, and a fresh DataLoader registry from
+ * {@link FederatedEntities#withRegistry(ExecutionInput)}.
+ *
+ * <p>Thread-safe. {@link #close()} drops the database.
+ */
+public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
+
+    /** The GraphQL context key holding the request id. */
+    public static final String REQUEST_ID = "request_id";
+
+    private final String name;
+    private final String sdl;
+    private final Database database;
+    private final FederatedEntities entities;
+    private final FederationStatistics statistics;
+    private final EntitiesCallStatistics entitiesCalls;
+    private final Set<String> ownLoaders;
+    private final GraphQL graphQL;
+
+    Subgraph(String name, String sdl, Database database, FederatedEntities entities, FederationStatistics statistics,
+            EntitiesCallStatistics entitiesCalls, Set<String> ownLoaders, RuntimeWiring wiring) {
+        this.name = name;
+        this.sdl = sdl;
+        this.database = database;
+        this.entities = entities;
+        this.statistics = statistics;
+        this.entitiesCalls = entitiesCalls;
+        this.ownLoaders = Set.copyOf(ownLoaders);
+        GraphQLSchema schema = Federation.transform(sdl, wiring)
+                .fetchEntities(entities.fetcher())
+                .resolveEntityType(entities.typeResolver())
+                .build();
+        this.graphQL = GraphQL.newGraphQL(schema).build();
+    }
+
+    /** A builder of {@link FederatedEntities} with the configuration's switch, options and observers. */
+    static FederatedEntities.Builder entitiesBuilder(SubgraphConfig config, FederationStatistics statistics,
+            EntitiesCallStatistics calls) {
+        FederatedEntities.Builder b = FederatedEntities.builder()
+                .modeSwitch(config.modeSwitch())
+                .options(config.options())
+                .observer(statistics)
+                .observer(calls);
+        config.observers().forEach(b::observer);
+        return b;
+    }
+
+    static String schema(String resource) {
+        try (InputStream in = Subgraph.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema " + resource + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+    }
+
+    @Override
+    public ExecutionResult execute(String query, Map<String, Object> variables, @Nullable String operationName,
+            Map<String, String> lowercaseHeaders) {
+        String requestId = lowercaseHeaders.get("x-request-id");
+        ExecutionInput.Builder b = ExecutionInput.newExecutionInput(query).variables(variables);
+        if (operationName != null) {
+            b.operationName(operationName);
+        }
+        if (requestId != null) {
+            b.graphQLContext(c -> c.of(REQUEST_ID, requestId));
+        }
+        return graphQL.execute(entities.withRegistry(b.build()));
+    }
+
+    /** Executes a request without headers. */
+    public ExecutionResult execute(String query, Map<String, Object> variables) {
+        return execute(query, variables, null, Map.of());
+    }
+
+    /** The subgraph's name: {@code users}, {@code posts} or {@code products}. */
+    public String name() {
+        return name;
+    }
+
+    /** The SDL the subgraph was built from. */
+    public String sdl() {
+        return sdl;
+    }
+
+    /** The subgraph's database. */
+    public Database database() {
+        return database;
+    }
+
+    /** The SQL statements the subgraph executed. */
+    public SqlStatistics sql() {
+        return database.sql();
+    }
+
+    /** The library's entities of this subgraph (kill switch, caches, types). */
+    public FederatedEntities entities() {
+        return entities;
+    }
+
+    /** What entity resolution did, per type, since start. */
+    public FederationStatistics statistics() {
+        return statistics;
+    }
+
+    /** The {@code _entities} calls received. */
+    public EntitiesCallStatistics entitiesCalls() {
+        return entitiesCalls;
+    }
+
+    /** The body of {@code GET /debug/federation}: mode, {@code _entities} calls, statistics per type. */
+    public Map<String, Object> debugFederation() {
+        FederationStatistics.Snapshot s = statistics.snapshot();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", name);
+        out.put("mode", entities.modeSwitch().mode().name());
+        out.put("entities_calls", entitiesCalls.toMap());
+        Map<String, Object> types = new LinkedHashMap<>();
+        s.types().forEach((type, t) -> types.put(type, typeStats(t)));
+        out.put("batch_stats", types);
+        out.put("loads", s.loads());
+        out.put("backend_calls", s.backendCalls());
+        out.put("effectiveness", round(s.effectiveness()));
+        Map<String, Long> rejections = new LinkedHashMap<>();
+        s.rejections().forEach((r, n) -> rejections.put(r.name().toLowerCase(Locale.ROOT), n));
+        out.put("rejections", rejections);
+        return out;
+    }
+
+    /** The body of {@code GET /debug/dataloader}: the per-request loaders, their limits and their batches. */
+    public Map<String, Object> debugDataLoader() {
+        FederationOptions o = entities.options();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", name);
+        out.put("mode", entities.modeSwitch().mode().name());
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("max_batch_size", o.maxBatchSize());
+        options.put("max_representations", o.maxRepresentations());
+        options.put("batch_timeout_ms", o.batchTimeout().toMillis());
+        out.put("options", options);
+        FederationStatistics.Snapshot s = statistics.snapshot();
+        Map<String, Object> loaders = new LinkedHashMap<>();
+        for (EntityType t : entities.entityTypes().values()) {
+            for (EntityType.Key<?> k : t.keys()) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("kind", "entity");
+                l.put("typename", t.typename());
+                l.put("key", k.shape().toString());
+                l.put("cross_request_cache", t.cache() != null);
+                loaders.put(FederatedEntities.loaderName(t.typename(), k.shape().toString()), l);
+            }
+        }
+        for (String own : ownLoaders) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("kind", "service");
+            FederationStatistics.TypeSnapshot t = s.types().get(own);
+            if (t != null) {
+                l.putAll(typeStats(t));
+            }
+            loaders.put(own, l);
+        }
+        out.put("loaders", loaders);
+        return out;
+    }
+
+    /** The body of {@code GET /debug/cache_stats}: the cross-request caches' Caffeine statistics. */
+    public Map<String, Object> debugCacheStats() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", name);
+        Map<String, Object> caches = new LinkedHashMap<>();
+        for (Map.Entry<String, Cache<?, ?>> e : entities.caches().entrySet()) {
+            CacheStats st = e.getValue().stats();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("estimated_size", e.getValue().estimatedSize());
+            c.put("hit_count", st.hitCount());
+            c.put("miss_count", st.missCount());
+            c.put("hit_rate", round(st.hitRate()));
+            c.put("eviction_count", st.evictionCount());
+            caches.put(e.getKey(), c);
+        }
+        out.put("caches", caches);
+        return out;
+    }
+
+    /** The body of {@code GET /debug/sql}: statements executed, counted at the JDBC layer. */
+    public Map<String, Object> debugSql() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", name);
+        out.put("database", database.name());
+        out.put("total", database.sql().total());
+        out.put("statements", database.sql().snapshot());
+        return out;
+    }
+
+    private static Map<String, Object> typeStats(FederationStatistics.TypeSnapshot t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> loads = new LinkedHashMap<>();
+        for (LoadOutcome o : LoadOutcome.values()) {
+            loads.put(o.name().toLowerCase(Locale.ROOT), t.loadsByOutcome().get(o));
+        }
+        m.put("loads", loads);
+        m.put("batch_calls", t.batchCalls());
+        m.put("direct_calls", t.directCalls());
+        m.put("backend_calls", t.backendCalls());
+        m.put("avg_batch_size", round(t.averageBatchSize()));
+        m.put("max_batch_size", t.maxBatchSize());
+        m.put("effectiveness", round(t.effectiveness()));
+        long calls = t.backendCalls();
+        m.put("avg_backend_call_ms", calls == 0 ? 0 : round(t.totalDurationNanos() / 1e6 / calls));
+        m.put("max_backend_call_ms", round(t.maxDurationNanos() / 1e6));
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Subgraph[" + name + ", " + entities.modeSwitch().mode() + "]";
+    }
+}
