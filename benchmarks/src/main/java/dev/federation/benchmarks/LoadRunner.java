@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,23 +24,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * Load and soak runner: {@code N} concurrent clients send a fixed number of {@code _entities} requests (the
  * gateway's shape) to a subgraph over HTTP, then it prints throughput, latency percentiles, errors, and the
- * heap used after a full GC at the start and at the end of the run (a leak shows as growth).
+ * heap used after a full GC at the start and at the end of the measured requests (a leak shows as growth).
  *
- * <p>Without {@code --url} it starts a subgraph in this JVM ({@link LocalSubgraphServer}, this library over
- * an in-memory backend, bound to {@code 127.0.0.1} on a free port) and stops it at the end, so the heap
- * figures are the subgraph's (and the clients'). With {@code --url} only the clients' heap is seen.
+ * <p>Targets, each bound to {@code 127.0.0.1} on a free port and stopped at the end:
+ * <ul>
+ *   <li>{@code --target example} (default): the examples module's users subgraph (H2 through HikariCP,
+ *       this library, the examples' HTTP server) started in this JVM, so the heap figures are the
+ *       subgraph's (and the clients'); the requests cycle through {@value LoadTarget#USERS_BODIES} bodies
+ *       of distinct user ids;</li>
+ *   <li>{@code --target local}: this module's minimal in-memory subgraph ({@link LocalSubgraphServer}) with
+ *       implementation {@code --impl} (default {@code library});</li>
+ *   <li>{@code --url URL}: a users subgraph of the examples' schema started elsewhere, with ids
+ *       {@code 1..--rows}; only the clients' heap is seen then.</li>
+ * </ul>
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.federation.benchmarks.LoadRunner \
- *     --clients 4 --requests 10000 --representations 100 --types 3
+ *     --clients 4 --requests 10000 --representations 100
  * </pre>
  *
- * <p>Options: {@code --clients} (default {@value #DEFAULT_CLIENTS}), {@code --requests} (default
+ * <p>Other options: {@code --clients} (default {@value #DEFAULT_CLIENTS}), {@code --requests} (default
  * {@value #DEFAULT_REQUESTS}), {@code --warmup} requests before the start heap is taken (default
  * {@value #DEFAULT_WARMUP}), {@code --representations} per request (default
- * {@value #DEFAULT_REPRESENTATIONS}), {@code --types} (default {@value #DEFAULT_TYPES}), {@code --impl} of
- * the local subgraph (default {@code library}), {@code --url} of another subgraph. Exits with status 1 when
- * any request failed.
+ * {@value #DEFAULT_REPRESENTATIONS}), {@code --types} for the local target (default
+ * {@value #DEFAULT_TYPES}). Exits with status 1 when any request failed.
  */
 public final class LoadRunner {
 
@@ -53,6 +61,10 @@ public final class LoadRunner {
     public static final int DEFAULT_REPRESENTATIONS = 100;
     /** Default entity types per request. */
     public static final int DEFAULT_TYPES = 3;
+    /** Target: the examples module's users subgraph, started in this JVM. */
+    public static final String TARGET_EXAMPLE = "example";
+    /** Target: this module's minimal in-memory subgraph, started in this JVM. */
+    public static final String TARGET_LOCAL = "local";
     /** Allowed heap growth between start and end, as a fraction of the start. */
     public static final double HEAP_GROWTH_TARGET = 0.05;
 
@@ -73,14 +85,18 @@ public final class LoadRunner {
     }
 
     /** The settings of one run. */
-    record Options(int clients, int requests, int warmup, int representations, int types, String impl,
-            @Nullable URI url) {
+    record Options(int clients, int requests, int warmup, int representations, int types, String target,
+            String impl, @Nullable URI url, int rows) {
 
         Options {
             if (clients < 1 || requests < 1 || warmup < 0) {
                 throw new IllegalArgumentException("clients and requests must be positive and warmup not negative");
             }
             Workload.of(representations, types); // validates both
+            if (!target.equals(TARGET_EXAMPLE) && !target.equals(TARGET_LOCAL)) {
+                throw new IllegalArgumentException("--target is " + TARGET_EXAMPLE + " or " + TARGET_LOCAL + ", was "
+                        + target);
+            }
         }
 
         static Options parse(String[] args) {
@@ -97,9 +113,12 @@ public final class LoadRunner {
                     Integer.parseInt(m.getOrDefault("warmup", String.valueOf(DEFAULT_WARMUP))),
                     Integer.parseInt(m.getOrDefault("representations", String.valueOf(DEFAULT_REPRESENTATIONS))),
                     Integer.parseInt(m.getOrDefault("types", String.valueOf(DEFAULT_TYPES))),
+                    m.getOrDefault("target", TARGET_EXAMPLE),
                     m.getOrDefault("impl", Subgraphs.LIBRARY),
-                    m.containsKey("url") ? URI.create(m.get("url")) : null);
-            m.keySet().removeAll(List.of("clients", "requests", "warmup", "representations", "types", "impl", "url"));
+                    m.containsKey("url") ? URI.create(m.get("url")) : null,
+                    Integer.parseInt(m.getOrDefault("rows", String.valueOf(LoadTarget.USERS_ROWS))));
+            m.keySet().removeAll(List.of("clients", "requests", "warmup", "representations", "types", "target",
+                    "impl", "url", "rows"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
@@ -144,18 +163,21 @@ public final class LoadRunner {
      * @param log where progress goes
      */
     static Report run(Options options, PrintStream log) throws IOException, InterruptedException {
-        LocalSubgraphServer local = null;
-        URI uri = options.url();
-        if (uri == null) {
-            local = LocalSubgraphServer.start(options.impl(), Math.max(2, options.clients()));
-            uri = local.uri();
-            log.println("started a local " + options.impl() + " subgraph at " + uri);
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            // the JDK server writes headers and body apart: without TCP_NODELAY each response waits for the
+            // client's delayed ACK (about 40 ms); a service sets this, so the in-process targets do too
+            System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        ExecutorService clients = Executors.newFixedThreadPool(options.clients(), r -> {
-            Thread t = new Thread(r, "load-client");
-            t.setDaemon(true);
-            return t;
-        });
+        LoadTarget target;
+        if (options.url() != null) {
+            target = LoadTarget.externalUsers(options.url(), options.representations(), options.rows());
+        } else if (options.target().equals(TARGET_LOCAL)) {
+            target = LoadTarget.local(options.impl(), options.representations(), options.types(),
+                    Math.max(2, options.clients()));
+        } else {
+            target = LoadTarget.exampleUsers(options.representations());
+        }
+        log.println("target: " + target.description());
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -166,47 +188,48 @@ public final class LoadRunner {
                 }))
                 .build();
         try {
-            Workload workload = Workload.of(options.representations(), options.types());
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("query", workload.query);
-            body.put("variables", workload.variables);
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                    .build();
-            String expected = Json.write(Map.of("data", Map.of("_entities", workload.expectedEntities())));
+            List<HttpRequest> requests = new ArrayList<>(target.bodies().size());
+            for (String body : target.bodies()) {
+                requests.add(HttpRequest.newBuilder(target.uri())
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+            }
             if (options.warmup() > 0) {
                 log.println("warming up with " + options.warmup() + " requests");
-                load(http, request, expected, options.clients(), options.warmup(), new long[options.warmup()]);
+                load(http, requests, target.expected(), options.clients(), options.warmup(),
+                        new long[options.warmup()]);
             }
             long heapStart = heapAfterGc();
             log.printf(Locale.ROOT, "heap after GC at start: %.1f MB; sending %d requests from %d clients%n",
                     heapStart / 1e6, options.requests(), options.clients());
             long[] latencies = new long[options.requests()];
             long start = System.nanoTime();
-            long errors = load(http, request, expected, options.clients(), options.requests(), latencies);
+            long errors = load(http, requests, target.expected(), options.clients(), options.requests(), latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             long heapEnd = heapAfterGc();
             Arrays.sort(latencies);
-            return new Report(uri.toString(), options.clients(), options.requests(), options.representations(),
+            return new Report(target.description(), options.clients(), options.requests(), target.representations(),
                     errors, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99),
                     latencies[latencies.length - 1], heapStart, heapEnd);
         } finally {
-            clients.shutdownNow();
-            if (local != null) {
-                local.close();
+            try {
+                target.stop().close();
+            } catch (Exception e) {
+                log.println("could not stop the target: " + e);
             }
         }
     }
 
     /**
-     * Sends {@code count} requests from {@code clients} threads; records each latency; counts errors (a status
-     * other than 200, an {@code errors} entry, an exception, or, for every 100th response, a body other than
-     * {@code expected}).
+     * Sends {@code count} requests from {@code clients} threads, request {@code i} being
+     * {@code requests[i % size]}; records each latency; counts errors (a status other than 200, an
+     * {@code errors} entry, an exception, or, for every 100th response, {@code _entities} other than
+     * expected).
      */
-    private static long load(HttpClient http, HttpRequest request, String expected, int clients, int count,
-            long[] latencies) throws InterruptedException {
+    private static long load(HttpClient http, List<HttpRequest> requests, List<List<Map<String, Object>>> expected,
+            int clients, int count, long[] latencies) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -218,11 +241,13 @@ public final class LoadRunner {
                     while ((i = next.getAndIncrement()) < count) {
                         long t0 = System.nanoTime();
                         try {
-                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            int k = i % requests.size();
+                            HttpResponse<String> response = http.send(requests.get(k),
+                                    HttpResponse.BodyHandlers.ofString());
                             latencies[i] = System.nanoTime() - t0;
                             String b = response.body();
                             if (response.statusCode() != 200 || b.contains("\"errors\"")
-                                    || (i % 100 == 0 && !b.equals(expected))) {
+                                    || (i % 100 == 0 && !expected.get(k).equals(entities(b)))) {
                                 errors.incrementAndGet();
                             }
                         } catch (IOException e) {
@@ -246,6 +271,16 @@ public final class LoadRunner {
             pool.shutdownNow();
         }
         return errors.get();
+    }
+
+    private static @Nullable Object entities(String body) {
+        try {
+            Object parsed = Json.parse(body);
+            Object data = parsed instanceof Map ? ((Map<?, ?>) parsed).get("data") : null;
+            return data instanceof Map ? ((Map<?, ?>) data).get("_entities") : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -32,8 +32,8 @@ class LoadRunnerTest {
     }
 
     @Test
-    void runSendsEveryRequestAndReportsNoErrors() throws Exception {
-        LoadRunner.Options options = LoadRunner.Options.parse(new String[] {
+    void runAgainstTheLocalSubgraphSendsEveryRequestWithoutErrors() throws Exception {
+        LoadRunner.Options options = LoadRunner.Options.parse(new String[] {"--target", "local",
             "--clients", "2", "--requests", "40", "--warmup", "10", "--representations", "20", "--types", "2"});
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
@@ -45,7 +45,32 @@ class LoadRunnerTest {
         assertThat(report.p50Nanos()).isPositive().isLessThanOrEqualTo(report.p99Nanos());
         assertThat(report.p99Nanos()).isLessThanOrEqualTo(report.maxNanos());
         assertThat(report.heapStart()).isPositive();
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("started a local library subgraph at http://127.0.0.1:");
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("in-module library subgraph (in-memory backend) in this JVM at http://127.0.0.1:");
+    }
+
+    @Test
+    void runAgainstTheExampleUsersSubgraphChecksTheUsersItAnswers() throws Exception {
+        LoadRunner.Options options = LoadRunner.Options.parse(new String[] {
+            "--clients", "2", "--requests", "300", "--warmup", "0", "--representations", "50"});
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        LoadRunner.Report report = LoadRunner.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertThat(report.errors()).isZero();
+        assertThat(report.entityLoads()).isEqualTo(15_000);
+        assertThat(report.target()).startsWith("examples users subgraph (H2) in this JVM at http://127.0.0.1:");
+    }
+
+    @Test
+    void usersTargetBodiesAskForDistinctExistingIds() {
+        LoadTarget target = LoadTarget.externalUsers(URI.create("http://127.0.0.1:1/graphql"), 100, 1_000);
+
+        assertThat(target.bodies()).hasSize(LoadTarget.USERS_BODIES);
+        assertThat(target.expected().get(0)).hasSize(100);
+        assertThat(target.expected().get(0).get(0)).containsEntry("id", "1");
+        assertThat(target.expected().get(10).get(0)).containsEntry("id", "1");
+        assertThat(target.bodies().get(1)).contains("{\"__typename\":\"User\",\"id\":\"101\"}");
     }
 
     @Test
