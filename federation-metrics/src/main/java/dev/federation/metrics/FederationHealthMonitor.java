@@ -76,7 +76,6 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
     private final RollbackAction action;
     private final List<HealthListener> listeners;
     private final @Nullable ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
     private final HeapTrend heap;
     private final AtomicLong rollbacks = new AtomicLong();
     private final FederationModeSwitch.Listener modeListener = this::modeChanged;
@@ -88,6 +87,7 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
     private long modeChangedAtNanos = Long.MIN_VALUE;
     private boolean restoring;
     private @Nullable ScheduledFuture<?> task;
+    private @Nullable ScheduledExecutorService own;
     private boolean closed;
 
     private FederationHealthMonitor(Builder b) {
@@ -98,7 +98,6 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
         this.heapSampler = b.heapSampler;
         this.action = b.action != null ? b.action : RollbackAction.switchToDirect(b.modeSwitch);
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
-        this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler;
         this.heap = new HeapTrend(config.heapWindow().toNanos());
         modeSwitch.addListener(modeListener);
@@ -138,8 +137,6 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
         return this;
     }
 
-    private @Nullable ScheduledExecutorService own;
-
     private ScheduledExecutorService ownScheduler() {
         if (own == null) {
             own = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -169,8 +166,10 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
         long now = clock.monotonicTime();
         Instant time = Instant.ofEpochMilli(clock.wallTime());
         FederationMode mode = modeSwitch.mode();
-        long since = Math.max(modeChangedAtNanos == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : modeChangedAtNanos,
-                now - config.evaluationWindow().toNanos());
+        long since = now - config.evaluationWindow().toNanos();
+        if (modeChangedAtNanos != Long.MIN_VALUE && modeChangedAtNanos > since) {
+            since = modeChangedAtNanos;
+        }
         WindowStatistics w = metrics.recentWindow(since);
 
         List<HealthCheck> checks = new ArrayList<>(4);

@@ -204,12 +204,13 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
     /** The value of the {@code federation.batch.effectiveness} gauge now. */
     public double batchEffectiveness() {
-        return recentWindow().effectiveness();
+        SlidingWindow.Totals t = window.totals(Long.MIN_VALUE, false);
+        return t.loads() == 0 ? Double.NaN : 1.0 - (double) t.backendCalls() / t.loads();
     }
 
     /** What happened over the recent window. */
     public WindowStatistics recentWindow() {
-        return toStatistics(window.totals());
+        return toStatistics(window.totals(), window.window());
     }
 
     /**
@@ -217,12 +218,14 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
      * monotonic time), leaving out the slice of the window that holds it.
      */
     WindowStatistics recentWindow(long sinceMonotonicNanos) {
-        return toStatistics(window.totals(sinceMonotonicNanos));
+        long span = window.clock().monotonicTime() - sinceMonotonicNanos;
+        Duration length = span > 0 && span < window.window().toNanos() ? Duration.ofNanos(span) : window.window();
+        return toStatistics(window.totals(sinceMonotonicNanos), length);
     }
 
-    private WindowStatistics toStatistics(SlidingWindow.Totals t) {
+    private WindowStatistics toStatistics(SlidingWindow.Totals t, Duration length) {
         long p99 = t.latencyQuantileNanos(0.99);
-        return new WindowStatistics(window.window(), t.loads(), t.loadErrors(), t.rejections(), t.backendCalls(),
+        return new WindowStatistics(length, t.loads(), t.loadErrors(), t.rejections(), t.backendCalls(),
                 t.backendErrors(), t.batchCalls(), t.batchedKeys(), p99 < 0 ? Double.NaN : p99 / 1e9);
     }
 
@@ -502,10 +505,5 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         public FederationMetrics build() {
             return new FederationMetrics(this);
         }
-    }
-
-    /** Visible for tests of this package: the typenames that have meters. */
-    Set<String> typenames() {
-        return Collections.unmodifiableSet(types.keySet());
     }
 }

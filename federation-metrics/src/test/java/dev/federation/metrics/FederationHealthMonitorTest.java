@@ -108,6 +108,7 @@ class FederationHealthMonitorTest {
         assertThat(last.check(HealthCheck.BATCH_EFFECTIVENESS).value()).isEqualTo(0.99);
         assertThat(last.check(HealthCheck.HEAP_GROWTH).value()).isLessThan(10 * MB);
         assertThat(last.window().loads()).isEqualTo(200);
+        assertThat(last.window().window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
         assertThat(rollbacks).isEmpty();
         assertThat(healthGauge()).isZero();

@@ -248,6 +248,21 @@ class FederationMetricsTest {
     }
 
     @Test
+    void batchesOfTheServicesOwnDataLoadersCountAsBatchedLoadsAndCalls() {
+        ExecutionResult result = subgraph.entities(TestSubgraph.users(0, 10, "u"), "...on User{id nickname}");
+
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(TestSubgraph.entityList(result).get(3)).isEqualTo(Map.of("id", "u3", "nickname", "nick-u3"));
+        assertThat(subgraph.backend.nicknameCalls).hasSize(1);
+        assertThat(loads("nicknames", "batched")).isEqualTo(10);
+        assertThat(calls("nicknames", "batch", "success")).isEqualTo(1);
+        assertThat(registry.get("federation.batch.size").tag("typename", "nicknames").summary().totalAmount())
+                .isEqualTo(10);
+        // 20 loads (10 users, 10 nicknames) for 2 backend calls
+        assertThat(metrics.batchEffectiveness()).isCloseTo(0.9, within(1e-9));
+    }
+
+    @Test
     void meterNamesCanBeOverridden() {
         FederationMeterNames names = FederationMeterNames.custom().prefix("users").entityLoads("users.entities")
                 .build();

@@ -13,6 +13,7 @@ import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
+import org.dataloader.DataLoaderFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,12 +59,16 @@ final class TestSubgraph {
                 .entity(EntityType.named("Product").javaClass(Product.class)
                         .key("id", rep -> rep.getString("id"), EntityBatchLoader.mapped(backend::products))
                         .cache(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)))
-                        .build());
+                        .build())
+                .dataLoader("nicknames", () -> DataLoaderFactory.newDataLoader(backend::nicknames));
         for (FederationObserver o : observers) {
             b.observer(o);
         }
         this.entities = b.build();
-        GraphQLSchema schema = Federation.transform(SDL, RuntimeWiring.newRuntimeWiring().build())
+        GraphQLSchema schema = Federation.transform(SDL, RuntimeWiring.newRuntimeWiring()
+                        .type("User", t -> t.dataFetcher("nickname",
+                                env -> env.getDataLoader("nicknames").load(((User) env.getSource()).id())))
+                        .build())
                 .fetchEntities(entities.fetcher())
                 .resolveEntityType(entities.typeResolver())
                 .build();
@@ -142,6 +149,18 @@ final class TestSubgraph {
                 }
             }
             return out;
+        }
+
+        final List<List<Object>> nicknameCalls = Collections.synchronizedList(new ArrayList<>());
+
+        /** The service's own DataLoader batch function (for {@code User.nickname}). */
+        CompletionStage<List<String>> nicknames(List<Object> ids) {
+            nicknameCalls.add(List.copyOf(ids));
+            List<String> out = new ArrayList<>();
+            for (Object id : ids) {
+                out.add("nick-" + id);
+            }
+            return CompletableFuture.completedFuture(out);
         }
 
         Map<String, Product> products(List<String> ids) {

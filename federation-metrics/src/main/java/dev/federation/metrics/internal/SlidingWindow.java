@@ -104,7 +104,7 @@ public final class SlidingWindow {
 
     /** The sums of the last window. */
     public Totals totals() {
-        return totals(Long.MIN_VALUE);
+        return totals(Long.MIN_VALUE, true);
     }
 
     /**
@@ -112,6 +112,14 @@ public final class SlidingWindow {
      * {@code sinceMonotonicNanos} (to read only what happened after an event, such as a change of mode).
      */
     public Totals totals(long sinceMonotonicNanos) {
+        return totals(sinceMonotonicNanos, true);
+    }
+
+    /**
+     * {@link #totals(long)}, {@code Long.MIN_VALUE} for the whole window; without {@code latency} the
+     * latency buckets are left empty (a cheaper read for gauges).
+     */
+    public Totals totals(long sinceMonotonicNanos, boolean latency) {
         long now = Math.floorDiv(clock.monotonicTime(), sliceNanos);
         long from = now - SLICES;
         if (sinceMonotonicNanos != Long.MIN_VALUE) {
@@ -124,7 +132,7 @@ public final class SlidingWindow {
         long backendErrors = 0;
         long batchCalls = 0;
         long batchedKeys = 0;
-        long[] latency = new long[LatencyBuckets.COUNT];
+        long[] buckets = new long[latency ? LatencyBuckets.COUNT : 0];
         for (Slice s : ring) {
             synchronized (s) {
                 long e = s.epoch;
@@ -138,13 +146,13 @@ public final class SlidingWindow {
                 backendErrors += s.backendErrors.sum();
                 batchCalls += s.batchCalls.sum();
                 batchedKeys += s.batchedKeys.sum();
-                for (int i = 0; i < latency.length; i++) {
-                    latency[i] += s.latency.get(i);
+                for (int i = 0; i < buckets.length; i++) {
+                    buckets[i] += s.latency.get(i);
                 }
             }
         }
         return new Totals(loads, loadErrors, rejections, backendCalls, backendErrors, batchCalls, batchedKeys,
-                latency);
+                buckets);
     }
 
     /**
