@@ -28,9 +28,11 @@ final class Otel implements AutoCloseable {
     /** Runs {@code work} inside a new SERVER span, as an HTTP server instrumentation would. */
     <T> T inRequest(String name, Supplier<T> work) {
         Span request = service.spanBuilder(name).setSpanKind(SpanKind.SERVER).startSpan();
-        try (Scope ignored = request.makeCurrent()) {
+        Scope scope = request.makeCurrent();
+        try {
             return work.get();
         } finally {
+            scope.close();
             request.end();
         }
     }

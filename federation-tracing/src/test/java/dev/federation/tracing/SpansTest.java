@@ -266,7 +266,8 @@ class SpansTest {
         assertThat(Subgraph.entityList(result).get(2)).isEqualTo(Map.of("id", "u2", "bestFriend", "friend of u2"));
         SpanData request = otel.span("POST /graphql");
         assertThat(otel.span("GraphQL DataLoader Batch bestFriends"))
-                .hasTraceId(request.getTraceId())
+                .hasParent(request)
+                .hasLinks(LinkData.create(request.getSpanContext()))
                 .hasAttribute(FederationSpans.DATALOADER_NAME, "bestFriends")
                 .hasAttribute(FederationSpans.TYPENAME, "bestFriends")
                 .hasAttribute(FederationSpans.DATALOADER_BATCH_SIZE, 4L)

@@ -29,8 +29,11 @@ final class EntitiesSpan implements EntitiesObservation {
 
     @Override
     public <T> T around(Supplier<T> work) {
-        try (Scope ignored = context.makeCurrent()) {
+        Scope scope = context.makeCurrent();
+        try {
             return work.get();
+        } finally {
+            scope.close();
         }
     }
 

@@ -45,7 +45,6 @@ public final class TracingObserver implements FederationObserver {
 
     private final @Nullable Tracer tracer;
     private final boolean logging;
-    private final long slowNanos;
     private final int maxLinks;
     private final RequestIdExtractor requestIds;
     private final BatchLog batchLog;
@@ -61,7 +60,6 @@ public final class TracingObserver implements FederationObserver {
             RequestIdExtractor requestIds) {
         this.tracer = tracer;
         this.logging = logging;
-        this.slowNanos = slowNanos;
         this.maxLinks = maxLinks;
         this.requestIds = requestIds;
         this.batchLog = new BatchLog(slowNanos);
@@ -136,10 +134,6 @@ public final class TracingObserver implements FederationObserver {
 
     static String modeValue(FederationMode mode) {
         return mode == FederationMode.DIRECT ? "direct" : "batched";
-    }
-
-    long slowNanos() {
-        return slowNanos;
     }
 
     @Override
