@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -19,30 +20,31 @@ final class CountingProxy {
     private CountingProxy() {
     }
 
-    static DataSource dataSource(DataSource target, SqlStatistics stats) {
+    static DataSource dataSource(DataSource target, SqlStatistics stats, long roundTripNanos) {
         return proxy(DataSource.class, target, (method, result, args) -> {
             if (result instanceof Connection && method.getName().equals("getConnection")) {
-                return connection((Connection) result, stats);
+                return connection((Connection) result, stats, roundTripNanos);
             }
             return result;
         });
     }
 
-    private static Connection connection(Connection target, SqlStatistics stats) {
+    private static Connection connection(Connection target, SqlStatistics stats, long roundTripNanos) {
         return proxy(Connection.class, target, (method, result, args) -> {
             String name = method.getName();
             if (result instanceof PreparedStatement && name.startsWith("prepare") && args != null) {
-                return statement(PreparedStatement.class, (PreparedStatement) result, stats, (String) args[0]);
+                return statement(PreparedStatement.class, (PreparedStatement) result, stats, (String) args[0],
+                        roundTripNanos);
             }
             if (result instanceof Statement && name.equals("createStatement")) {
-                return statement(Statement.class, (Statement) result, stats, null);
+                return statement(Statement.class, (Statement) result, stats, null, roundTripNanos);
             }
             return result;
         });
     }
 
     private static <S extends Statement> S statement(Class<S> type, S target, SqlStatistics stats,
-            @Nullable String preparedSql) {
+            @Nullable String preparedSql, long roundTripNanos) {
         InvocationHandler handler = (proxy, method, args) -> {
             String name = method.getName();
             if (name.startsWith("execute")) {
@@ -50,6 +52,9 @@ final class CountingProxy {
                         : preparedSql;
                 if (sql != null) {
                     stats.executed(sql);
+                }
+                if (roundTripNanos > 0) {
+                    LockSupport.parkNanos(roundTripNanos); // a network round trip to a remote database
                 }
             }
             try {

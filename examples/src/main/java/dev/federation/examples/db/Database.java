@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,10 +42,13 @@ public final class Database implements AutoCloseable {
     private final SqlStatistics sql = new SqlStatistics();
     private final DataSource counted;
 
-    private Database(String name, HikariDataSource pool) {
+    private final Duration roundTrip;
+
+    private Database(String name, HikariDataSource pool, Duration roundTrip) {
         this.name = name;
         this.pool = pool;
-        this.counted = CountingProxy.dataSource(pool, sql);
+        this.roundTrip = roundTrip;
+        this.counted = CountingProxy.dataSource(pool, sql, roundTrip.toNanos());
     }
 
     /**
@@ -54,7 +58,23 @@ public final class Database implements AutoCloseable {
      * @throws IllegalStateException when the schema or seed fails
      */
     public static Database inMemory(String name, Seed schema) {
+        return inMemory(name, schema, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #inMemory(String, Seed)}, with every statement executed through {@link #dataSource()} delayed
+     * by {@code roundTrip}, to stand for the network round trip to a database on another machine (an
+     * in-memory database has none, which hides most of what one-by-one queries cost in production).
+     *
+     * @param roundTrip zero for none
+     * @throws IllegalArgumentException when {@code roundTrip} is negative
+     */
+    public static Database inMemory(String name, Seed schema, Duration roundTrip) {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(roundTrip, "roundTrip");
+        if (roundTrip.isNegative()) {
+            throw new IllegalArgumentException("roundTrip must not be negative, was " + roundTrip);
+        }
         Objects.requireNonNull(schema, "schema");
         String dbName = name.replaceAll("[^A-Za-z0-9_]", "_") + "_" + SEQUENCE.incrementAndGet();
         HikariConfig config = new HikariConfig();
@@ -71,12 +91,17 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new IllegalStateException("could not create database " + dbName + ": " + e.getMessage(), e);
         }
-        return new Database(dbName, pool);
+        return new Database(dbName, pool, roundTrip);
     }
 
     /** The H2 database name, unique in this JVM. */
     public String name() {
         return name;
+    }
+
+    /** The simulated network round trip of each statement ({@link Duration#ZERO} for none). */
+    public Duration roundTrip() {
+        return roundTrip;
     }
 
     /** The pooled data source whose statements are counted. */

@@ -49,8 +49,8 @@ import org.slf4j.MDC;
  *       401 when the header is missing or wrong.</li>
  * </ul>
  * Each request runs with {@code request_id} in the SLF4J MDC (the caller's {@code X-Request-Id} or a made
- * one), and is logged as one record with {@code http_method}, {@code path}, {@code status} and
- * {@code duration_ms}.
+ * one), and is logged at DEBUG as one record with {@code operation=http_request}, {@code request_id},
+ * {@code http_method}, {@code path}, {@code status} and {@code duration_ms}.
  *
  * <pre>{@code
  * SubgraphServer server = SubgraphServer.builder(endpoint)
@@ -89,6 +89,7 @@ public final class SubgraphServer implements AutoCloseable {
     private final byte @Nullable [] adminToken;
     private final Map<String, Route> routes;
     private final List<RequestListener> listeners;
+    private final Interceptor interceptor;
     private @Nullable HttpServer server;
     private @Nullable ExecutorService executor;
 
@@ -103,6 +104,7 @@ public final class SubgraphServer implements AutoCloseable {
                 : b.adminToken.getBytes(StandardCharsets.UTF_8);
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
         this.listeners = List.copyOf(b.listeners);
+        this.interceptor = b.interceptor;
     }
 
     /** A builder serving {@code endpoint}. */
@@ -205,7 +207,8 @@ public final class SubgraphServer implements AutoCloseable {
             status = response.status();
             send(exchange, response);
         } catch (RuntimeException | IOException e) {
-            LOG.atError().setCause(e).addKeyValue("path", path).log("request failed");
+            LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", path)
+                    .log("request failed");
             try {
                 send(exchange, error(500, "internal error"));
             } catch (IOException | RuntimeException ignored) {
@@ -220,7 +223,8 @@ public final class SubgraphServer implements AutoCloseable {
                     LOG.warn("request listener failed", e);
                 }
             }
-            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("http_method", method)
+            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
+                    .addKeyValue("http_method", method)
                     .addKeyValue("path", path).addKeyValue("status", status)
                     .addKeyValue("duration_ms", nanos / 1_000_000.0).log("{} {} {}", method, path, status);
             MDC.remove("request_id");
@@ -281,9 +285,11 @@ public final class SubgraphServer implements AutoCloseable {
             }
         });
         headers.put("x-request-id", requestId);
-        ExecutionResult result = endpoint.execute((String) query, variables, op instanceof String ? (String) op
-                : null, Collections.unmodifiableMap(headers));
-        return Response.json(200, result.toSpecification());
+        Map<String, String> h = Collections.unmodifiableMap(headers);
+        String operationName = op instanceof String ? (String) op : null;
+        ExecutionResult result = interceptor.around(h,
+                () -> endpoint.execute((String) query, variables, operationName, h));
+        return Response.compactJson(200, result.toSpecification());
     }
 
     private Response adminMode(HttpExchange exchange, FederationModeSwitch modeSwitch) throws IOException {
@@ -296,6 +302,7 @@ public final class SubgraphServer implements AutoCloseable {
                 || !MessageDigest.isEqual(adminToken,
                         auth.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8))) {
             LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "refused")
+                    .addKeyValue("request_id", MDC.get("request_id"))
                     .log("admin mode switch refused: missing or wrong token");
             return error(401, "missing or wrong admin token");
         }
@@ -320,7 +327,9 @@ public final class SubgraphServer implements AutoCloseable {
         Object r = body == null ? null : body.get("reason");
         String reason = "admin" + (r instanceof String && !((String) r).isBlank() ? ": " + r : "");
         FederationMode previous = modeSwitch.set(mode, reason);
-        LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "switched")
+        LOG.atWarn().addKeyValue("operation", "admin_mode")
+                .addKeyValue("outcome", previous == mode ? "unchanged" : "switched")
+                .addKeyValue("request_id", MDC.get("request_id"))
                 .addKeyValue("from", previous.name()).addKeyValue("to", mode.name())
                 .log("federation mode set to {} by admin", mode);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -383,10 +392,19 @@ public final class SubgraphServer implements AutoCloseable {
             Objects.requireNonNull(body, "body");
         }
 
-        /** {@code value} serialized as JSON with Jackson. */
+        /** {@code value} serialized as indented JSON with Jackson (for people reading debug endpoints). */
         public static Response json(int status, @Nullable Object value) {
             try {
                 return new Response(status, JSON_TYPE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot serialize response: " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code value} serialized as compact JSON with Jackson (for programs). */
+        public static Response compactJson(int status, @Nullable Object value) {
+            try {
+                return new Response(status, JSON_TYPE, JSON.writeValueAsBytes(value));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot serialize response: " + e.getMessage(), e);
             }
@@ -409,6 +427,21 @@ public final class SubgraphServer implements AutoCloseable {
         Response handle(Map<String, String> queryParameters);
     }
 
+    /**
+     * Runs around each GraphQL execution, on the request's thread, e.g. to make a server span current with
+     * the trace context the caller sent. Must call {@code execution} once and return its result.
+     */
+    @FunctionalInterface
+    public interface Interceptor {
+        /** Runs {@code execution} for a request with {@code lowercaseHeaders}. */
+        ExecutionResult around(Map<String, String> lowercaseHeaders, Supplier<ExecutionResult> execution);
+
+        /** The interceptor that only runs the execution. */
+        static Interceptor none() {
+            return (headers, execution) -> execution.get();
+        }
+    }
+
     /** Told of each completed request, e.g. to time it in a meter registry. Must not throw. */
     @FunctionalInterface
     public interface RequestListener {
@@ -427,6 +460,7 @@ public final class SubgraphServer implements AutoCloseable {
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
         private final List<RequestListener> listeners = new java.util.ArrayList<>();
+        private Interceptor interceptor = Interceptor.none();
 
         private Builder(GraphQlEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -510,6 +544,12 @@ public final class SubgraphServer implements AutoCloseable {
         /** Adds a listener told of each request. */
         public Builder listener(RequestListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** What runs around each GraphQL execution; {@link Interceptor#none()} when not set. */
+        public Builder interceptor(Interceptor interceptor) {
+            this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
             return this;
         }
 

@@ -93,7 +93,7 @@ public final class PostsSubgraph {
                     + PRODUCT_STRIDE + ", " + config.products() + ") + 1 END FROM SYSTEM_RANGE(1, "
                     + config.posts() + ")");
             st.execute("CREATE INDEX posts_author ON posts(author_id)");
-        });
+        }, config.dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

@@ -56,7 +56,7 @@ public final class ProductsSubgraph {
                     + " price DOUBLE PRECISION NOT NULL)");
             st.execute("INSERT INTO products SELECT x, 'Product ' || x, MOD(x * 37, 10000) / 100.0 + 0.99"
                     + " FROM SYSTEM_RANGE(1, " + config.products() + ")");
-        });
+        }, config.dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

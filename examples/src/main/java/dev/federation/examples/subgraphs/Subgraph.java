@@ -2,6 +2,7 @@ package dev.federation.examples.subgraphs;
 
 import com.apollographql.federation.graphqljava.Federation;
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
@@ -14,6 +15,7 @@ import dev.federation.examples.http.GraphQlEndpoint;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
+import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. {@link #close()} drops the database.
  */
 public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
+
+    /** How many distinct parsed and validated queries are kept. */
+    public static final int DOCUMENT_CACHE_SIZE = 1_000;
 
     /** The GraphQL context key holding the request id. */
     public static final String REQUEST_ID = "request_id";
@@ -62,7 +68,13 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
                 .fetchEntities(entities.fetcher())
                 .resolveEntityType(entities.typeResolver())
                 .build();
-        this.graphQL = GraphQL.newGraphQL(schema).build();
+        Cache<String, PreparsedDocumentEntry> documents = Caffeine.newBuilder().maximumSize(DOCUMENT_CACHE_SIZE).build();
+        // parse and validate each distinct query once, as a production service does: a gateway sends few
+        // distinct documents (its query plan's fetches) with different variables
+        this.graphQL = GraphQL.newGraphQL(schema)
+                .preparsedDocumentProvider((input, parse) -> CompletableFuture.completedFuture(
+                        documents.get(input.getQuery(), q -> parse.apply(input))))
+                .build();
     }
 
     /** A builder of {@link FederatedEntities} with the configuration's switch, options and observers. */
@@ -189,7 +201,10 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
             l.put("kind", "service");
             FederationStatistics.TypeSnapshot t = s.types().get(own);
             if (t != null) {
-                l.putAll(typeStats(t));
+                Map<String, Object> st = typeStats(t);
+                st.remove("loads"); // the library counts loads of entity keys only
+                st.remove("effectiveness");
+                l.putAll(st);
             }
             loaders.put(own, l);
         }

@@ -5,6 +5,7 @@ import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.FederationOptions;
 import dev.federation.core.observer.FederationObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,8 +42,10 @@ public final class SubgraphConfig {
     private final FederationOptions options;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
+    private final Duration dbRoundTrip;
 
     private SubgraphConfig(Builder b) {
+        this.dbRoundTrip = b.dbRoundTrip;
         this.users = b.users;
         this.posts = b.posts;
         this.products = b.products;
@@ -65,7 +68,7 @@ public final class SubgraphConfig {
     /** A builder that starts from this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder().users(users).posts(posts).products(products).modeSwitch(modeSwitch)
-                .options(options);
+                .options(options).dbRoundTrip(dbRoundTrip);
         observers.forEach(b::observer);
         if (productCache != null) {
             b.productCache(productCache);
@@ -103,6 +106,11 @@ public final class SubgraphConfig {
         return observers;
     }
 
+    /** The simulated network round trip of each SQL statement; {@link Duration#ZERO} (the default) for none. */
+    public Duration dbRoundTrip() {
+        return dbRoundTrip;
+    }
+
     /** The cross-request cache of the products subgraph's Product, or {@code null} for none (the default). */
     public @Nullable EntityCacheOptions productCache() {
         return productCache;
@@ -123,8 +131,19 @@ public final class SubgraphConfig {
         private FederationOptions options = FederationOptions.ofDefaults();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
+        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /** A simulated network round trip added to each SQL statement; zero for none (the default). */
+        public Builder dbRoundTrip(Duration dbRoundTrip) {
+            Objects.requireNonNull(dbRoundTrip, "dbRoundTrip");
+            if (dbRoundTrip.isNegative()) {
+                throw new IllegalArgumentException("dbRoundTrip must not be negative, was " + dbRoundTrip);
+            }
+            this.dbRoundTrip = dbRoundTrip;
+            return this;
         }
 
         /** @param users at least 1 */

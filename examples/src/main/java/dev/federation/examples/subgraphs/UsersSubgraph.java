@@ -56,7 +56,7 @@ public final class UsersSubgraph {
             st.execute("INSERT INTO users SELECT x, USER_NAME(x), 'user' || x || '@example.com'"
                     + " FROM SYSTEM_RANGE(1, " + config.users() + ")");
             st.execute("DROP ALIAS USER_NAME");
-        });
+        }, config.dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

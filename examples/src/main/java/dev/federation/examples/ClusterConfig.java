@@ -1,0 +1,226 @@
+package dev.federation.examples;
+
+import dev.federation.core.EntityCacheOptions;
+import dev.federation.core.FederationMode;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.observability.OpenTelemetrySetup;
+import dev.federation.examples.subgraphs.SubgraphConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of a {@link SubgraphCluster}: data sizes, ports, the initial mode, the admin token and
+ * OpenTelemetry.
+ *
+ * <pre>{@code
+ * ClusterConfig config = ClusterConfig.custom().ports(4001, 4002, 4003).adminToken(token).build();
+ * }</pre>
+ */
+public final class ClusterConfig {
+
+    /** Default port of the users subgraph in {@code serve}. */
+    public static final int DEFAULT_USERS_PORT = 4001;
+    /** Default port of the posts subgraph in {@code serve}. */
+    public static final int DEFAULT_POSTS_PORT = 4002;
+    /** Default port of the products subgraph in {@code serve}. */
+    public static final int DEFAULT_PRODUCTS_PORT = 4003;
+
+    private final int users;
+    private final int posts;
+    private final int products;
+    private final String host;
+    private final int usersPort;
+    private final int postsPort;
+    private final int productsPort;
+    private final FederationMode mode;
+    private final @Nullable String adminToken;
+    private final OpenTelemetrySetup openTelemetry;
+    private final List<FederationObserver> observers;
+    private final @Nullable EntityCacheOptions productCache;
+    private final Duration dbRoundTrip;
+
+    private ClusterConfig(Builder b) {
+        this.dbRoundTrip = b.dbRoundTrip;
+        this.users = b.users;
+        this.posts = b.posts;
+        this.products = b.products;
+        this.host = b.host;
+        this.usersPort = b.usersPort;
+        this.postsPort = b.postsPort;
+        this.productsPort = b.productsPort;
+        this.mode = b.mode;
+        this.adminToken = b.adminToken;
+        this.openTelemetry = b.openTelemetry;
+        this.observers = List.copyOf(b.observers);
+        this.productCache = b.productCache;
+    }
+
+    /** A builder: go-live sizes, ports 0 (any free port), {@code BATCHED}, no admin token, tracing off. */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** The settings of one subgraph of this cluster (sizes, mode, extra observers). */
+    SubgraphConfig.Builder subgraph() {
+        SubgraphConfig.Builder b = SubgraphConfig.custom().users(users).posts(posts).products(products).mode(mode)
+                .dbRoundTrip(dbRoundTrip);
+        observers.forEach(b::observer);
+        return b;
+    }
+
+    /** Users seeded. */
+    public int users() {
+        return users;
+    }
+
+    /** Posts seeded. */
+    public int posts() {
+        return posts;
+    }
+
+    /** Products seeded. */
+    public int products() {
+        return products;
+    }
+
+    /** The address the servers bind. */
+    public String host() {
+        return host;
+    }
+
+    /** Port of the users subgraph (0: any free port). */
+    public int usersPort() {
+        return usersPort;
+    }
+
+    /** Port of the posts subgraph (0: any free port). */
+    public int postsPort() {
+        return postsPort;
+    }
+
+    /** Port of the products subgraph (0: any free port). */
+    public int productsPort() {
+        return productsPort;
+    }
+
+    /** The mode every subgraph starts in. */
+    public FederationMode mode() {
+        return mode;
+    }
+
+    /** The admin token of {@code POST /admin/mode}, or {@code null} (admin calls refused). */
+    public @Nullable String adminToken() {
+        return adminToken;
+    }
+
+    /** The process's OpenTelemetry. */
+    public OpenTelemetrySetup openTelemetry() {
+        return openTelemetry;
+    }
+
+    /** The simulated network round trip of each SQL statement ({@link Duration#ZERO}: none). */
+    public Duration dbRoundTrip() {
+        return dbRoundTrip;
+    }
+
+    /** The cross-request cache of Product, or {@code null}. */
+    public @Nullable EntityCacheOptions productCache() {
+        return productCache;
+    }
+
+    /** Builder of {@link ClusterConfig}; each setter rejects a bad value at once. */
+    public static final class Builder {
+        private int users = SubgraphConfig.DEFAULT_USERS;
+        private int posts = SubgraphConfig.DEFAULT_POSTS;
+        private int products = SubgraphConfig.DEFAULT_PRODUCTS;
+        private String host = SubgraphServer.DEFAULT_HOST;
+        private int usersPort;
+        private int postsPort;
+        private int productsPort;
+        private FederationMode mode = FederationMode.BATCHED;
+        private @Nullable String adminToken;
+        private OpenTelemetrySetup openTelemetry = OpenTelemetrySetup.off();
+        private final List<FederationObserver> observers = new ArrayList<>();
+        private @Nullable EntityCacheOptions productCache;
+        private Duration dbRoundTrip = Duration.ZERO;
+
+        private Builder() {
+        }
+
+        /** A simulated network round trip added to each SQL statement; zero (the default) for none. */
+        public Builder dbRoundTrip(Duration dbRoundTrip) {
+            SubgraphConfig.custom().dbRoundTrip(dbRoundTrip); // validates
+            this.dbRoundTrip = dbRoundTrip;
+            return this;
+        }
+
+        /** Data sizes; each at least 1. */
+        public Builder sizes(int users, int posts, int products) {
+            SubgraphConfig.custom().users(users).posts(posts).products(products); // validates
+            this.users = users;
+            this.posts = posts;
+            this.products = products;
+            return this;
+        }
+
+        /** The address to bind; {@value SubgraphServer#DEFAULT_HOST} when not set. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Ports of users, posts and products (0: any free port). */
+        public Builder ports(int users, int posts, int products) {
+            this.usersPort = port(users);
+            this.postsPort = port(posts);
+            this.productsPort = port(products);
+            return this;
+        }
+
+        /** The initial mode; {@code BATCHED} when not set. */
+        public Builder mode(FederationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The admin token; {@code null} or blank refuses admin calls. */
+        public Builder adminToken(@Nullable String adminToken) {
+            this.adminToken = adminToken;
+            return this;
+        }
+
+        /** OpenTelemetry; off when not set. */
+        public Builder openTelemetry(OpenTelemetrySetup openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** An observer added to every subgraph (it must be thread-safe). */
+        public Builder observer(FederationObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /** Caches Product across requests in the products subgraph. */
+        public Builder productCache(EntityCacheOptions productCache) {
+            this.productCache = Objects.requireNonNull(productCache, "productCache");
+            return this;
+        }
+
+        /** The configuration. */
+        public ClusterConfig build() {
+            return new ClusterConfig(this);
+        }
+
+        private static int port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            return port;
+        }
+    }
+}

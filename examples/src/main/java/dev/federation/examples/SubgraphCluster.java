@@ -1,0 +1,157 @@
+package dev.federation.examples;
+
+import dev.federation.core.EntityCacheOptions;
+import dev.federation.core.FederationMode;
+import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.examples.subgraphs.PostsSubgraph;
+import dev.federation.examples.subgraphs.ProductsSubgraph;
+import dev.federation.examples.subgraphs.Subgraph;
+import dev.federation.examples.subgraphs.SubgraphConfig;
+import dev.federation.examples.subgraphs.UsersSubgraph;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The three example subgraphs (users, posts, products), each with its database, its observability and its
+ * HTTP server, started together.
+ *
+ * <pre>{@code
+ * try (SubgraphCluster cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(1_000, 10_000, 100).build())) {
+ *     URI users = cluster.node("users").server().graphqlUri();
+ * }
+ * }</pre>
+ *
+ * <p>Every server has the routes {@code POST /graphql}, {@code GET /metrics}, {@code GET /health},
+ * {@code GET /debug/federation}, {@code /debug/dataloader}, {@code /debug/cache_stats}, {@code /debug/sql} and
+ * {@code POST /admin/mode}. Each subgraph has a kill switch of its own. {@link #close()} stops everything.
+ */
+public final class SubgraphCluster implements AutoCloseable {
+
+    /** One running subgraph: the subgraph, its observability and its server. */
+    public record Node(Subgraph subgraph, SubgraphObservability observability, SubgraphServer server) {
+    }
+
+    private final Map<String, Node> nodes;
+
+    private SubgraphCluster(Map<String, Node> nodes) {
+        this.nodes = Collections.unmodifiableMap(nodes);
+    }
+
+    /**
+     * Seeds the databases and starts the three servers.
+     *
+     * @throws IllegalStateException when a port cannot be bound (what was started is stopped)
+     */
+    public static SubgraphCluster start(ClusterConfig config) {
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        try {
+            nodes.put(UsersSubgraph.NAME, node(config, UsersSubgraph.NAME, config.usersPort(), UsersSubgraph::create));
+            nodes.put(PostsSubgraph.NAME, node(config, PostsSubgraph.NAME, config.postsPort(), PostsSubgraph::create));
+            nodes.put(ProductsSubgraph.NAME, node(config, ProductsSubgraph.NAME, config.productsPort(),
+                    ProductsSubgraph::create));
+        } catch (RuntimeException e) {
+            new SubgraphCluster(nodes).close();
+            throw e;
+        }
+        return new SubgraphCluster(nodes);
+    }
+
+    private static Node node(ClusterConfig config, String name, int port, Function<SubgraphConfig, Subgraph> factory) {
+        SubgraphConfig.Builder sc = config.subgraph();
+        EntityCacheOptions cache = config.productCache();
+        if (cache != null) {
+            sc.productCache(cache);
+        }
+        SubgraphConfig base = sc.build();
+        SubgraphObservability obs = SubgraphObservability.create(name, base.modeSwitch(),
+                config.openTelemetry().openTelemetry());
+        Subgraph subgraph = null;
+        try {
+            SubgraphConfig.Builder withObs = base.toBuilder();
+            obs.observers().forEach(withObs::observer);
+            subgraph = factory.apply(withObs.build());
+            obs.bind(subgraph);
+            SubgraphServer server = serverFor(subgraph, obs, config.host(), port, config.adminToken()).start();
+            return new Node(subgraph, obs, server);
+        } catch (RuntimeException e) {
+            if (subgraph != null) {
+                subgraph.close();
+            }
+            obs.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A server (not started) for {@code subgraph} with every route of the examples: GraphQL, metrics, health,
+     * debug endpoints and the admin mode switch.
+     */
+    public static SubgraphServer serverFor(Subgraph subgraph, SubgraphObservability obs, String host, int port,
+            @org.jspecify.annotations.Nullable String adminToken) {
+        return SubgraphServer.builder(subgraph)
+                .name(subgraph.name())
+                .host(host)
+                .port(port)
+                .modeSwitch(subgraph.entities().modeSwitch())
+                .adminToken(adminToken)
+                .text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)
+                .get("/health", q -> obs.health())
+                .json("/debug/federation", subgraph::debugFederation)
+                .json("/debug/dataloader", subgraph::debugDataLoader)
+                .json("/debug/cache_stats", subgraph::debugCacheStats)
+                .json("/debug/sql", subgraph::debugSql)
+                .listener(obs.requestListener())
+                .interceptor(obs.tracingInterceptor())
+                .build();
+    }
+
+    /** The running subgraphs by name ({@code users}, {@code posts}, {@code products}), in start order. */
+    public Map<String, Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * The node named {@code name}.
+     *
+     * @throws IllegalArgumentException when there is none
+     */
+    public Node node(String name) {
+        Node n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("no subgraph named " + name + "; have " + nodes.keySet());
+        }
+        return n;
+    }
+
+    /** The GraphQL URIs by subgraph name. */
+    public Map<String, URI> graphqlUris() {
+        Map<String, URI> out = new LinkedHashMap<>();
+        nodes.forEach((k, v) -> out.put(k, v.server().graphqlUri()));
+        return out;
+    }
+
+    /** Switches every subgraph to {@code mode}. */
+    public void setMode(FederationMode mode, String reason) {
+        for (Node n : nodes.values()) {
+            n.subgraph().entities().modeSwitch().set(mode, reason);
+        }
+    }
+
+    /** Stops the servers, closes the registries and drops the databases; idempotent. */
+    @Override
+    public void close() {
+        List<Node> reversed = new ArrayList<>(nodes.values());
+        Collections.reverse(reversed);
+        for (Node n : reversed) {
+            n.server().close();
+            n.observability().close();
+            n.subgraph().close();
+        }
+    }
+}

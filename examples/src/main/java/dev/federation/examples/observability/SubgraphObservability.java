@@ -1,0 +1,269 @@
+package dev.federation.examples.observability;
+
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.subgraphs.Subgraph;
+import dev.federation.metrics.FederationCacheMetrics;
+import dev.federation.metrics.FederationHealthMonitor;
+import dev.federation.metrics.FederationMetrics;
+import dev.federation.metrics.HealthCheck;
+import dev.federation.metrics.HealthMonitorConfig;
+import dev.federation.metrics.HealthReport;
+import dev.federation.metrics.HealthStatus;
+import dev.federation.metrics.WindowStatistics;
+import dev.federation.tracing.FederationTelemetry;
+import graphql.ExecutionResult;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one subgraph publishes about itself: its own Prometheus registry with the library's meters
+ * ({@link FederationMetrics}), cache meters, JVM meters and an {@code http.server.requests} timer; the
+ * spans and batch logs of {@link FederationTelemetry}; and the {@link FederationHealthMonitor} behind
+ * {@code /health}.
+ *
+ * <pre>{@code
+ * SubgraphObservability obs = SubgraphObservability.create("users", modeSwitch, otel.openTelemetry());
+ * Subgraph users = UsersSubgraph.create(config.toBuilder().observers(obs.observers())...build());
+ * obs.bind(users);
+ * SubgraphServer.builder(users).text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)...
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the health checks and closes the registry.
+ */
+public final class SubgraphObservability implements AutoCloseable {
+
+    /** The content type of a Prometheus text scrape. */
+    public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final Set<String> KNOWN_PATHS = Set.of("/graphql", "/metrics", "/health", "/admin/mode",
+            "/debug/federation", "/debug/dataloader", "/debug/cache_stats", "/debug/sql");
+
+    private final String subgraph;
+    private final FederationModeSwitch modeSwitch;
+    private final PrometheusMeterRegistry registry;
+    private final FederationMetrics metrics;
+    private final FederationTelemetry telemetry;
+    private final FederationHealthMonitor health;
+    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+
+    private SubgraphObservability(String subgraph, FederationModeSwitch modeSwitch,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this.subgraph = subgraph;
+        this.modeSwitch = modeSwitch;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(List.of(Tag.of("service", subgraph)));
+        this.metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
+        metrics.bindTo(registry);
+        this.telemetry = FederationTelemetry.create(openTelemetry);
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("dev.federation.examples");
+        this.health = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .config(HealthMonitorConfig.ofDefaults())
+                .build();
+        health.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        heapPressure.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Meters, spans and health for the subgraph {@code subgraph} whose entities use {@code modeSwitch}.
+     *
+     * @param openTelemetry the process's OpenTelemetry ({@link OpenTelemetrySetup}); noop for no tracing
+     */
+    public static SubgraphObservability create(String subgraph, FederationModeSwitch modeSwitch,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        Objects.requireNonNull(subgraph, "subgraph");
+        Objects.requireNonNull(modeSwitch, "modeSwitch");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
+        return new SubgraphObservability(subgraph, modeSwitch, openTelemetry);
+    }
+
+    /** The observers to register on the subgraph's entities: metrics, then tracing and batch logs. */
+    public List<FederationObserver> observers() {
+        return List.of(metrics, telemetry.observer());
+    }
+
+    /**
+     * Binds what needs the built subgraph (its cross-request caches) and starts the health checks (every
+     * {@link HealthMonitorConfig#DEFAULT_CHECK_INTERVAL}; a CRITICAL state confirmed over
+     * {@link HealthMonitorConfig#DEFAULT_CRITICAL_CHECKS_TO_ROLL_BACK} checks switches the subgraph to
+     * {@code DIRECT}).
+     */
+    public void bind(Subgraph subgraph) {
+        FederationCacheMetrics.of(subgraph.entities()).bindTo(registry);
+        health.start();
+    }
+
+    /** The health monitor of the subgraph. */
+    public FederationHealthMonitor healthMonitor() {
+        return health;
+    }
+
+    /** The subgraph's meter registry. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The library's meters. */
+    public FederationMetrics metrics() {
+        return metrics;
+    }
+
+    /** The body of {@code GET /metrics}. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Times each HTTP request in {@code http.server.requests} (tags method, uri, status). */
+    public SubgraphServer.RequestListener requestListener() {
+        return (method, path, status, nanos) -> Timer.builder("http.server.requests")
+                .description("HTTP requests served by the subgraph")
+                .tag("method", method)
+                .tag("uri", KNOWN_PATHS.contains(path) ? path : "other")
+                .tag("status", String.valueOf(status))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Makes a {@code SERVER} span {@code POST /graphql} current around each GraphQL execution, continuing the
+     * trace the caller sent ({@code traceparent}, W3C), so the library's {@code _entities} and batch spans
+     * nest under the gateway's trace. Costs next to nothing when tracing is off (noop spans).
+     */
+    public SubgraphServer.Interceptor tracingInterceptor() {
+        return (headers, execution) -> {
+            Context parent = openTelemetry.getPropagators().getTextMapPropagator()
+                    .extract(Context.root(), headers, HEADERS);
+            Span span = tracer.spanBuilder("POST /graphql")
+                    .setParent(parent)
+                    .setSpanKind(SpanKind.SERVER)
+                    .setAttribute("http.request.method", "POST")
+                    .setAttribute("url.path", "/graphql")
+                    .setAttribute("federation.subgraph", subgraph)
+                    .startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                ExecutionResult result = execution.get();
+                if (!result.getErrors().isEmpty()) {
+                    span.setAttribute("graphql.error_count", result.getErrors().size());
+                }
+                return result;
+            } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR);
+                span.recordException(e);
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+    }
+
+    private static final TextMapGetter<Map<String, String>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key.toLowerCase(Locale.ROOT));
+        }
+    };
+
+    /**
+     * The body and status of {@code GET /health}: the latest check of the health monitor (a first check is
+     * run when none has run yet), each number judged, and the recent window. Status 503 when
+     * {@code CRITICAL}, 200 otherwise.
+     */
+    public SubgraphServer.Response health() {
+        HealthReport report = health.lastReport();
+        if (report == null) {
+            report = health.check();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subgraph", subgraph);
+        out.put("status", report.status().name());
+        out.put("mode", modeSwitch.mode().name());
+        out.put("checked_at", report.time().toString());
+        out.put("reasons", report.reasons());
+        out.put("consecutive_critical", report.consecutiveCritical());
+        out.put("rolled_back", health.isRolledBack());
+        out.put("rollbacks", health.rollbackCount());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (HealthCheck c : report.checks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("status", c.status().name());
+            m.put("judged", c.judged());
+            m.put("value", finite(c.value()));
+            m.put("threshold", finite(c.threshold()));
+            m.put("message", c.message());
+            checks.add(m);
+        }
+        out.put("checks", checks);
+        out.put("window", windowMap(metrics.recentWindow()));
+        return SubgraphServer.Response.json(report.status() == HealthStatus.CRITICAL ? 503 : 200, out);
+    }
+
+    static Map<String, Object> windowMap(WindowStatistics w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", w.window().toSeconds());
+        m.put("loads", w.loads());
+        m.put("backend_calls", w.backendCalls());
+        m.put("effectiveness", finite(w.effectiveness()));
+        m.put("error_rate", finite(w.errorRate()));
+        m.put("avg_batch_size", finite(w.averageBatchSize()));
+        return m;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+    }
+
+    @Override
+    public void close() {
+        health.close();
+        gcMetrics.close();
+        heapPressure.close();
+        registry.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SubgraphObservability[" + subgraph + "]";
+    }
+}

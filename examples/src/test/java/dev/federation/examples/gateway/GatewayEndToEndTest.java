@@ -1,0 +1,294 @@
+package dev.federation.examples.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.federation.core.FederationMode;
+import dev.federation.examples.ClusterConfig;
+import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.subgraphs.PostsSubgraph;
+import dev.federation.examples.subgraphs.ProductsSubgraph;
+import dev.federation.examples.subgraphs.UsersSubgraph;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Apollo Gateway ({@code @apollo/gateway} 2.14.4 on Node, {@code examples/gateway/gateway.mjs})
+ * composes the three subgraphs from their {@code _service} SDL and answers a query that needs all three. The
+ * users subgraph's SQL is read from its {@code /debug/sql} endpoint.
+ *
+ * <p>Needs {@code node} and {@code npm ci --prefix examples/gateway}: without them the test fails when
+ * {@code CI=true} and is skipped otherwise.
+ */
+class GatewayEndToEndTest {
+
+    private static final int USERS = 1_000;
+    private static final int POSTS = 10_000;
+    private static final int PRODUCTS = 200;
+    private static final String TOKEN = "gateway-test-token";
+    private static final String QUERY =
+            "{ posts(limit: 100) { id title author { id name } product { id name } } }";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern READY = Pattern.compile("Gateway ready at (http://\\S+)");
+
+    private static SubgraphCluster cluster;
+    private static Process gateway;
+    private static Path gatewayLog;
+    private static URI gatewayUri;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = gatewayDir();
+        requireOrSkip(Files.isRegularFile(dir.resolve("gateway.mjs")), "gateway script missing in " + dir);
+        requireOrSkip(Files.isDirectory(dir.resolve("node_modules/@apollo/gateway")),
+                "examples/gateway/node_modules is missing: run `npm ci --prefix examples/gateway`");
+        requireOrSkip(nodeAvailable(), "`node` is not on the PATH (Node.js 20 or later is needed)");
+
+        cluster = SubgraphCluster.start(ClusterConfig.custom()
+                .sizes(USERS, POSTS, PRODUCTS)
+                .adminToken(TOKEN)
+                .mode(FederationMode.BATCHED)
+                .build());
+        List<String> command = new ArrayList<>(List.of("node", "gateway.mjs", "--port", "0",
+                "--exit-on-stdin-close", "--max-seconds", "300"));
+        cluster.graphqlUris().forEach((name, uri) -> command.add(name + "=" + uri));
+        gatewayLog = Files.createTempFile("gateway", ".log");
+        gateway = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectError(gatewayLog.toFile())
+                .start();
+        gatewayUri = awaitReady(gateway, Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (gateway != null) {
+                gateway.getOutputStream().close(); // the script exits when stdin closes
+                if (!gateway.waitFor(5, TimeUnit.SECONDS)) {
+                    gateway.destroy();
+                    if (!gateway.waitFor(5, TimeUnit.SECONDS)) {
+                        gateway.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (gatewayLog != null) {
+                Files.deleteIfExists(gatewayLog);
+            }
+        }
+    }
+
+    @Test
+    void gatewayAnswersPostsWithAuthorsAndProductsInOneBatchPerSubgraph() throws Exception {
+        setMode(FederationMode.BATCHED);
+        Counts before = usersCounts();
+
+        JsonNode posts = queryGateway();
+
+        assertPosts(posts);
+        Counts after = usersCounts();
+        assertThat(after.entitiesCalls - before.entitiesCalls).as("_entities calls to users").isEqualTo(1);
+        assertThat(after.lastCallRepresentations).as("representations in that call").isEqualTo(100);
+        assertThat(after.sqlTotal - before.sqlTotal).as("SQL statements run by users").isEqualTo(1);
+        assertThat(after.sqlBatch - before.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isEqualTo(1);
+        assertThat(after.batchedLoads - before.batchedLoads).as("User loads served by the batch").isEqualTo(100);
+        assertThat(after.batchCalls - before.batchCalls).as("User batch calls").isEqualTo(1);
+    }
+
+    @Test
+    void gatewayAnswersTheSameInDirectModeWithOneSqlQueryPerRepresentation() throws Exception {
+        setMode(FederationMode.DIRECT);
+        try {
+            Counts before = usersCounts();
+
+            JsonNode posts = queryGateway();
+
+            assertPosts(posts);
+            Counts after = usersCounts();
+            assertThat(after.entitiesCalls - before.entitiesCalls).as("_entities calls to users").isEqualTo(1);
+            assertThat(after.lastCallRepresentations).as("representations in that call").isEqualTo(100);
+            assertThat(after.sqlTotal - before.sqlTotal).as("SQL statements run by users").isEqualTo(100);
+            assertThat(after.sqlOne - before.sqlOne).as(UsersSubgraph.SELECT_ONE).isEqualTo(100);
+            assertThat(after.sqlBatch - before.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isZero();
+        } finally {
+            setMode(FederationMode.BATCHED);
+        }
+    }
+
+    private static void assertPosts(JsonNode posts) {
+        assertThat(posts).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            long id = i + 1;
+            JsonNode p = posts.get(i);
+            long author = PostsSubgraph.authorOf(id, USERS);
+            Long product = PostsSubgraph.productOf(id, PRODUCTS);
+            assertThat(p.get("id").asText()).isEqualTo(String.valueOf(id));
+            assertThat(p.get("title").asText()).isEqualTo(PostsSubgraph.titleOf(id));
+            assertThat(p.get("author").get("id").asText()).isEqualTo(String.valueOf(author));
+            assertThat(p.get("author").get("name").asText()).isEqualTo(UsersSubgraph.nameOf(author));
+            if (product == null) {
+                assertThat(p.get("product").isNull()).as("post %d has no product", id).isTrue();
+            } else {
+                assertThat(p.get("product").get("id").asText()).isEqualTo(String.valueOf(product));
+                assertThat(p.get("product").get("name").asText()).isEqualTo(ProductsSubgraph.nameOf(product));
+            }
+        }
+    }
+
+    /** Switches every subgraph; the users subgraph through its admin endpoint, as an operator would. */
+    private static void setMode(FederationMode mode) throws Exception {
+        URI admin = cluster.node("users").server().uri().resolve("/admin/mode");
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(admin)
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"" + mode + "\",\"reason\":\"test\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        cluster.setMode(mode, "test");
+    }
+
+    private static JsonNode queryGateway() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gatewayUri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(java.util.Map.of("query", QUERY))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.has("errors")).as("gateway errors: %s", body.get("errors")).isFalse();
+        return body.get("data").get("posts");
+    }
+
+    private record Counts(long entitiesCalls, long lastCallRepresentations, long sqlTotal, long sqlBatch,
+            long sqlOne, long batchedLoads, long batchCalls) {
+    }
+
+    /** What the users subgraph says about itself over HTTP: /debug/sql and /debug/federation. */
+    private static Counts usersCounts() throws Exception {
+        URI base = cluster.node("users").server().uri();
+        JsonNode sql = getJson(base.resolve("/debug/sql"));
+        JsonNode fed = getJson(base.resolve("/debug/federation"));
+        JsonNode calls = fed.get("entities_calls");
+        JsonNode user = fed.get("batch_stats").get("User");
+        return new Counts(calls.get("calls").asLong(), calls.get("last_call_representations").asLong(),
+                sql.get("total").asLong(), sql.get("statements").path(UsersSubgraph.SELECT_BATCH).asLong(0),
+                sql.get("statements").path(UsersSubgraph.SELECT_ONE).asLong(0),
+                user == null ? 0 : user.get("loads").get("batched").asLong(),
+                user == null ? 0 : user.get("batch_calls").get("success").asLong());
+    }
+
+    private static JsonNode getJson(URI uri) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static URI awaitReady(Process process, Duration timeout) throws Exception {
+        CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        URI uri = URI.create(m.group(1));
+                        drain(out);
+                        return uri;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        URI uri;
+        try {
+            uri = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            uri = null;
+        }
+        if (uri == null) {
+            process.destroyForcibly();
+            fail("the gateway did not start within " + timeout.toSeconds() + " s; its log:\n" + log());
+        }
+        return uri;
+    }
+
+    private static void drain(BufferedReader out) {
+        Thread t = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // keep the pipe empty
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "gateway-stdout");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static String log() {
+        try {
+            return Files.readString(gatewayLog);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static Path gatewayDir() {
+        String configured = System.getProperty("gateway.dir");
+        return (configured != null ? Path.of(configured) : Path.of("gateway")).toAbsolutePath().normalize();
+    }
+
+    private static boolean nodeAvailable() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** In CI a missing prerequisite is a failure; elsewhere the test is skipped with the reason. */
+    private static void requireOrSkip(boolean ok, String message) {
+        if (ok) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message + " (CI=true: the gateway end-to-end test must run)");
+        }
+        Assumptions.abort(message + " (skipped outside CI)");
+    }
+}

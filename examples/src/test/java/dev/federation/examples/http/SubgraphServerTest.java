@@ -1,0 +1,183 @@
+package dev.federation.examples.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.federation.core.FederationMode;
+import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.examples.subgraphs.Subgraph;
+import dev.federation.examples.subgraphs.SubgraphConfig;
+import dev.federation.examples.subgraphs.UsersSubgraph;
+import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP routes of a subgraph, the admin mode switch and its token. */
+class SubgraphServerTest {
+
+    private static final String TOKEN = "s3cret-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Subgraph users;
+    private static SubgraphObservability observability;
+    private static SubgraphServer withToken;
+    private static SubgraphServer withoutToken;
+
+    @BeforeAll
+    static void start() {
+        SubgraphConfig base = SubgraphConfig.custom().users(200).posts(200).products(200)
+                .mode(FederationMode.BATCHED).build();
+        observability = SubgraphObservability.create("users", base.modeSwitch(), OpenTelemetry.noop());
+        SubgraphConfig.Builder b = base.toBuilder();
+        observability.observers().forEach(b::observer);
+        users = UsersSubgraph.create(b.build());
+        observability.bind(users);
+        withToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, TOKEN).start();
+        withoutToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, null).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        withToken.close();
+        withoutToken.close();
+        observability.close();
+        users.close();
+    }
+
+    @Test
+    void adminModeSwitchIsRefusedWithoutTheToken() throws Exception {
+        HttpResponse<String> response = post(withToken.uri().resolve("/admin/mode"), "{\"mode\":\"DIRECT\"}", null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void adminModeSwitchIsRefusedWithAWrongToken() throws Exception {
+        HttpResponse<String> response = post(withToken.uri().resolve("/admin/mode"), "{\"mode\":\"DIRECT\"}",
+                "Bearer not-" + TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void adminModeSwitchIsRefusedWhenNoTokenIsConfigured() throws Exception {
+        HttpResponse<String> response = post(withoutToken.uri().resolve("/admin/mode"), "{\"mode\":\"DIRECT\"}",
+                "Bearer " + TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("FEDERATION_ADMIN_TOKEN");
+        assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void adminModeSwitchWithTheTokenFlipsTheModeAndBack() throws Exception {
+        try {
+            HttpResponse<String> direct = post(withToken.uri().resolve("/admin/mode"),
+                    "{\"mode\":\"DIRECT\",\"reason\":\"drill\"}", "Bearer " + TOKEN);
+
+            assertThat(direct.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(direct.body()).get("previous").asText()).isEqualTo("BATCHED");
+            assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.DIRECT);
+            assertThat(get(withToken.uri().resolve("/debug/federation")).get("mode").asText()).isEqualTo("DIRECT");
+
+            HttpResponse<String> back = post(withToken.uri().resolve("/admin/mode"), "{\"mode\":\"batched\"}",
+                    "Bearer " + TOKEN);
+            assertThat(back.statusCode()).isEqualTo(200);
+            assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+        } finally {
+            users.entities().modeSwitch().set(FederationMode.BATCHED, "test");
+        }
+    }
+
+    @Test
+    void adminModeSwitchRejectsAnUnknownMode() throws Exception {
+        HttpResponse<String> response = post(withToken.uri().resolve("/admin/mode"), "{\"mode\":\"SIDEWAYS\"}",
+                "Bearer " + TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(users.entities().modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
+    void graphqlAnswersJsonAndDebugEndpointsShowTheBatch() throws Exception {
+        long sqlBefore = get(withToken.uri().resolve("/debug/sql")).get("total").asLong();
+        StringBuilder reps = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            reps.append(i == 1 ? "" : ",").append("{\"__typename\":\"User\",\"id\":\"").append(i).append("\"}");
+        }
+        String body = "{\"query\":\"query($r:[_Any!]!){_entities(representations:$r){...on User{id name}}}\","
+                + "\"variables\":{\"r\":[" + reps + "]}}";
+
+        HttpResponse<String> response = post(withToken.graphqlUri(), body, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode entities = JSON.readTree(response.body()).get("data").get("_entities");
+        assertThat(entities).hasSize(100);
+        assertThat(entities.get(41).get("name").asText()).isEqualTo(UsersSubgraph.nameOf(42));
+
+        JsonNode sql = get(withToken.uri().resolve("/debug/sql"));
+        assertThat(sql.get("total").asLong() - sqlBefore).isEqualTo(1);
+        assertThat(sql.get("statements").get(UsersSubgraph.SELECT_BATCH).asLong()).isPositive();
+        JsonNode user = get(withToken.uri().resolve("/debug/federation")).get("batch_stats").get("User");
+        assertThat(user.get("max_batch_size").asLong()).isEqualTo(100);
+        assertThat(get(withToken.uri().resolve("/debug/dataloader")).get("loaders").has("User(id)")).isTrue();
+        assertThat(get(withToken.uri().resolve("/debug/cache_stats")).get("caches").isObject()).isTrue();
+        JsonNode health = get(withToken.uri().resolve("/health"));
+        assertThat(health.get("status").asText()).isIn("HEALTHY", "DEGRADED");
+        assertThat(health.get("mode").asText()).isEqualTo("BATCHED");
+        assertThat(health.get("checks")).extracting(c -> c.get("name").asText())
+                .contains("error_rate", "p99_resolution_seconds", "batch_effectiveness");
+
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(withToken.uri().resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("federation_entity_loads_total{outcome=\"batched\",service=\"users\",typename=\"User\"}")
+                .contains("federation_batch_size_bucket")
+                .contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    void malformedBodyIsABadRequestWithoutStackTrace() throws Exception {
+        HttpResponse<String> response = post(withToken.graphqlUri(), "{not json", null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).doesNotContain("Exception").contains("query");
+    }
+
+    @Test
+    void unknownPathIsNotFound() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(withToken.uri().resolve("/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> post(URI uri, String body, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+}
