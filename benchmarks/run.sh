@@ -2,7 +2,7 @@
 # Runs the benchmark suite with short settings sized for a 2-core machine, writes JMH's JSON results to
 # benchmarks/target/results/ and prints (and saves as summary.md) the table of results, ratios and targets.
 #
-#   benchmarks/run.sh                      # build, then about 9 minutes of measuring
+#   benchmarks/run.sh                      # build, then about 10 minutes of measuring
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse benchmarks/target/benchmarks.jar
 #   REPS=100 TYPES=1 benchmarks/run.sh     # a smaller grid
 #
@@ -18,7 +18,7 @@ TYPES=${TYPES:-1,3}
 IMPLS=${IMPLS:-naive,dataloader,springgraphql,library,library_metrics,library_tracing,library_all}
 LATENCY_REPS=${LATENCY_REPS:-100,1000}
 LATENCY_IMPLS=${LATENCY_IMPLS:-naive,dataloader,springgraphql,library}
-JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 2s -i 3 -r 1s -foe true}
+JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 1s -foe true}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests
