@@ -27,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  *                                          [--host 127.0.0.1] [--mode BATCHED|DIRECT] [--product-cache]
  * </pre>
  *
- * <p>{@code demo} (the default) prints the go-live table on stdout and exits 1 when a target is missed.
+ * <p>{@code demo} (the default) prints the go-live table on stdout and exits 1 when a target is missed, 2 for
+ * a bad command line and 3 when the subgraphs cannot start.
  * {@code serve} runs until stopped (Ctrl-C). Logs are JSON lines (stderr for {@code demo}, stdout for
  * {@code serve}).
  */
@@ -35,6 +36,8 @@ public final class Main {
 
     /** Exit status when a go-live target is missed. */
     public static final int TARGET_MISSED = 1;
+    /** Exit status when the subgraphs cannot start (a port taken, ...). */
+    public static final int FAILED = 3;
     /** Exit status for a bad command line. */
     public static final int USAGE = 2;
 
@@ -96,6 +99,10 @@ public final class Main {
             System.err.println(e.getMessage());
             System.err.println(USAGE_TEXT);
             System.exit(USAGE);
+        } catch (IllegalStateException e) {
+            // e.g. a port already taken
+            System.err.println("cannot start: " + e.getMessage());
+            System.exit(FAILED);
         }
     }
 

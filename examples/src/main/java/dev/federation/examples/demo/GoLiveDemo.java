@@ -8,6 +8,7 @@ import dev.federation.core.FederationStatistics;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.subgraphs.PostsSubgraph;
+import dev.federation.examples.subgraphs.ProductsSubgraph;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.UsersSubgraph;
 import java.io.IOException;
@@ -166,7 +167,9 @@ public final class GoLiveDemo {
         errors += send(products, String.format(ENTITIES, "...on Product{id name price}"),
                 Map.of("representations", productReps), latencies, data -> {
                     List<?> e = (List<?>) data.get("_entities");
-                    return e.size() == n
+                    Map<?, ?> first = (Map<?, ?>) e.get(0);
+                    long id = Long.parseLong((String) first.get("id"));
+                    return e.size() == n && ProductsSubgraph.nameOf(id).equals(first.get("name"))
                             && e.stream().allMatch(x -> x instanceof Map && ((Map<?, ?>) x).get("name") != null);
                 });
         errors += send(posts, String.format(ENTITIES, "...on User{id posts{id title}}"),

@@ -75,6 +75,15 @@ public final class SubgraphServer implements AutoCloseable {
     /** The environment variable that holds the admin token. */
     public static final String ADMIN_TOKEN_VARIABLE = "FEDERATION_ADMIN_TOKEN";
 
+    static {
+        // the JDK server leaves Nagle's algorithm on unless told otherwise: a response written as headers then
+        // body waits for the client's delayed ACK, adding milliseconds to every request. Read once, when the
+        // JDK's server configuration is first loaded; an explicit -Dsun.net.httpserver.nodelay wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SubgraphServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";

@@ -289,6 +289,7 @@ class GatewayEndToEndTest {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message + " (CI=true: the gateway end-to-end test must run)");
         }
+        System.err.println("GatewayEndToEndTest skipped: " + message + " (outside CI)");
         Assumptions.abort(message + " (skipped outside CI)");
     }
 }

@@ -1,0 +1,41 @@
+package dev.federation.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The command line: flags, and the demo's table and exit status. */
+class MainTest {
+
+    @Test
+    void flagsTakeValuesEqualsFormsAndSwitches() {
+        assertThat(Main.flags(List.of("--rounds", "5", "--users=2000", "--quiet", "--posts", "3000")))
+                .containsExactly(Map.entry("rounds", "5"), Map.entry("users", "2000"), Map.entry("quiet", "true"),
+                        Map.entry("posts", "3000"));
+    }
+
+    @Test
+    void strayArgumentIsRefused() {
+        assertThatThrownBy(() -> Main.flags(List.of("rounds"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rounds");
+    }
+
+    @Test
+    void smallDemoPrintsTheTableAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int status = Main.demo(Map.of("users", "500", "posts", "2000", "products", "200", "rounds", "3",
+                "warmup", "2", "quiet", "true"), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("Go-live success metrics (measured)", "| Metric", "SQL queries per request",
+                        "8 of 8 go-live targets met", "12 requests per mode (3 rounds)");
+    }
+}
