@@ -114,8 +114,9 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 callFailure = new KeyFailure(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message, null);
                 return CompletableFuture.completedFuture(null);
             }
+            FederatedEntities.Rejector rejector = this::reject;
             for (int i = 0; i < n; i++) {
-                entities.validate(i, reps.get(i), this::reject, resolvers, keys);
+                entities.validate(i, reps.get(i), rejector, resolvers, keys);
             }
             return mode == FederationMode.DIRECT ? direct(0) : batched();
         }
@@ -131,7 +132,12 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             for (int i = 0; i < n; i++) {
                 KeyResolver<?> r = resolvers[i];
                 if (r != null) {
-                    groups.computeIfAbsent(r, x -> new Group()).add(keys[i], i);
+                    Group g = groups.get(r);
+                    if (g == null) {
+                        g = new Group();
+                        groups.put(r, g);
+                    }
+                    g.add(keys[i], i);
                 }
             }
             if (groups.isEmpty()) {
