@@ -210,24 +210,32 @@ class GatewayEndToEndTest {
         return JSON.readTree(r.body());
     }
 
+    /**
+     * Reads the gateway's stdout on a thread of its own (never the JDK's common pool, which has one thread on a
+     * 2-core machine) until the process ends, so the pipe never fills, and completes the returned URI when the
+     * ready line appears. The stream stays open for that reader: nothing else closes it.
+     */
     private static URI awaitReady(Process process, Duration timeout) throws Exception {
-        CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        CompletableFuture<URI> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            try {
                 String line;
                 while ((line = out.readLine()) != null) {
                     Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        URI uri = URI.create(m.group(1));
-                        drain(out);
-                        return uri;
+                    if (!ready.isDone() && m.find()) {
+                        ready.complete(URI.create(m.group(1)));
                     }
                 }
-                return null;
-            } catch (IOException e) {
-                return null;
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                ready.complete(null); // no effect when the ready line was seen
             }
-        });
+        }, "gateway-stdout");
+        reader.setDaemon(true);
+        reader.start();
         URI uri;
         try {
             uri = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -235,24 +243,12 @@ class GatewayEndToEndTest {
             uri = null;
         }
         if (uri == null) {
+            boolean alive = process.isAlive();
             process.destroyForcibly();
-            fail("the gateway did not start within " + timeout.toSeconds() + " s; its log:\n" + log());
+            fail("the gateway did not start within " + timeout.toSeconds() + " s (process alive: " + alive
+                    + "); its log:\n" + log());
         }
         return uri;
-    }
-
-    private static void drain(BufferedReader out) {
-        Thread t = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // keep the pipe empty
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "gateway-stdout");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static String log() {
