@@ -7,6 +7,7 @@ import dev.federation.core.observer.FederationObserver;
 import dev.federation.core.observer.LoadOutcome;
 import dev.federation.core.observer.Rejection;
 import dev.federation.core.observer.RejectionReason;
+import graphql.ErrorType;
 import graphql.GraphQLContext;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
@@ -47,7 +48,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         List<?> reps = arg instanceof List ? (List<?>) arg : List.of();
         GraphQLContext context = env.getGraphQlContext();
         Call call = new Call(reps, entities.modeSwitch().mode(), context, env.getExecutionStepInfo().getPath(),
-                env.getField() == null ? null : env.getField().getSourceLocation());
+                env.getField() == null ? null : env.getField().getSourceLocation(), RequestBudget.of(env, reps.size()));
         FederationObserver observer = entities.observer();
         EntitiesObservation observation = observer.entitiesStarted(
                 new EntitiesCall(reps.size(), call.mode, context));
@@ -63,7 +64,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         return done.handle((v, e) -> {
             if (e != null) {
                 LOG.error("_entities resolution failed", e);
-                call.failAll("INTERNAL_ERROR", "Entity resolution failed: " + KeyFailure.describe(KeyFailure.unwrap(e)));
+                call.failAll("INTERNAL_ERROR", "Entity resolution failed (an internal error of the subgraph)");
             }
             DataFetcherResult<List<Object>> result = call.result();
             if (observation != null) {
@@ -81,19 +82,22 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         final GraphQLContext context;
         final ResultPath path;
         final @Nullable SourceLocation location;
+        final int[] request;
         final int n;
         final Object[] values;
         final KeyResolver<?>[] resolvers;
         final Object[] keys;
         final LoadOutcome[] outcomes;
         @Nullable KeyFailure callFailure;
+        long deadline = Long.MAX_VALUE;
         int entityCount;
         int missingCount;
         int errorCount;
 
         Call(List<?> reps, FederationMode mode, GraphQLContext context, ResultPath path,
-                @Nullable SourceLocation location) {
+                @Nullable SourceLocation location, int[] request) {
             this.reps = reps;
+            this.request = request;
             this.mode = mode;
             this.context = context;
             this.path = path;
@@ -107,22 +111,32 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
 
         CompletableFuture<Void> start() {
             int limit = entities.options().maxRepresentations();
-            if (n > limit) {
-                String message = "Too many representations: " + n + " in one _entities call, the limit is " + limit;
+            int total = Math.max(n, request[0]);
+            if (total > limit) {
+                String message = request[1] > 1
+                        ? "Too many representations: " + total + " in the " + request[1]
+                                + " _entities fields of this request, the limit is " + limit
+                        : "Too many representations: " + total + " in one _entities call, the limit is " + limit;
                 entities.observer().representationRejected(new Rejection(-1, null, false,
                         RejectionReason.TOO_MANY_REPRESENTATIONS, message));
-                callFailure = new KeyFailure(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message, null);
+                callFailure = KeyFailure.clientError(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message);
                 return CompletableFuture.completedFuture(null);
             }
             FederatedEntities.Rejector rejector = this::reject;
             for (int i = 0; i < n; i++) {
                 entities.validate(i, reps.get(i), rejector, resolvers, keys);
             }
-            return mode == FederationMode.DIRECT ? direct(0) : batched();
+            if (mode == FederationMode.DIRECT) {
+                long timeout = entities.options().batchTimeout().toNanos();
+                long now = System.nanoTime();
+                deadline = now + timeout < now ? Long.MAX_VALUE : now + timeout;
+                return direct(0);
+            }
+            return batched();
         }
 
         void reject(int index, @Nullable String typename, boolean known, RejectionReason reason, String message) {
-            values[index] = new KeyFailure(reason.name(), message, null);
+            values[index] = KeyFailure.clientError(reason.name(), message);
             entities.observer().representationRejected(new Rejection(index, typename, known, reason, message));
         }
 
@@ -158,7 +172,10 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             return r.loadBatched(g.distinct, context, scope);
         }
 
-        /** One backend call per representation, one after the other, as the one-by-one path did. */
+        /**
+         * One backend call per representation, one after the other, as the one-by-one path did; once the
+         * field's deadline has passed, the rest fail without a call.
+         */
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Void> direct(int from) {
             for (int i = from; i < n; i++) {
@@ -166,8 +183,12 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 if (r == null) {
                     continue;
                 }
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    set(i, r.directDeadlinePassed(), LoadOutcome.DIRECT);
+                    continue;
+                }
                 final int index = i;
-                CompletableFuture<Object> f = r.loadDirect(keys[i], context);
+                CompletableFuture<Object> f = r.loadDirect(keys[i], context, deadline);
                 if (f.isDone()) {
                     set(index, f.join(), LoadOutcome.DIRECT);
                 } else {
@@ -262,6 +283,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             GraphqlErrorBuilder<?> b = GraphqlErrorBuilder.newError()
                     .message("%s", f.message)
                     .path(at)
+                    .errorType(f.clientError ? FederationErrorType.BAD_REQUEST : ErrorType.DataFetchingException)
                     .extensions(Map.of("code", f.code));
             if (location != null) {
                 b.location(location);

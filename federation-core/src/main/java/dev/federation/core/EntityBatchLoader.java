@@ -43,19 +43,30 @@ public final class EntityBatchLoader<K, V> {
 
     private final BiFunction<List<K>, BatchEnvironment, ? extends CompletionStage<?>> function;
     private final boolean mapped;
+    private final boolean synchronous;
     private final @Nullable BiFunction<K, BatchEnvironment, ? extends CompletionStage<?>> direct;
+    private final boolean directSynchronous;
 
     private EntityBatchLoader(BiFunction<List<K>, BatchEnvironment, ? extends CompletionStage<?>> function,
-            boolean mapped, @Nullable BiFunction<K, BatchEnvironment, ? extends CompletionStage<?>> direct) {
+            boolean mapped, boolean synchronous) {
+        this(function, mapped, synchronous, null, false);
+    }
+
+    private EntityBatchLoader(BiFunction<List<K>, BatchEnvironment, ? extends CompletionStage<?>> function,
+            boolean mapped, boolean synchronous,
+            @Nullable BiFunction<K, BatchEnvironment, ? extends CompletionStage<?>> direct,
+            boolean directSynchronous) {
         this.function = function;
         this.mapped = mapped;
+        this.synchronous = synchronous;
         this.direct = direct;
+        this.directSynchronous = directSynchronous;
     }
 
     /** A synchronous function that returns the entities by key. */
     public static <K, V> EntityBatchLoader<K, V> mapped(Function<List<K>, ? extends Map<K, ? extends V>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys)), true, null);
+        return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys)), true, true);
     }
 
     /** A synchronous function that returns the entities by key and reads the environment. */
@@ -63,27 +74,27 @@ public final class EntityBatchLoader<K, V> {
             BiFunction<List<K>, BatchEnvironment, ? extends Map<K, ? extends V>> fn) {
         Objects.requireNonNull(fn, "fn");
         return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys, env)), true,
-                null);
+                true);
     }
 
     /** An asynchronous function that returns the entities by key. */
     public static <K, V> EntityBatchLoader<K, V> mappedAsync(
             Function<List<K>, ? extends CompletionStage<? extends Map<K, ? extends V>>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>((keys, env) -> fn.apply(keys), true, null);
+        return new EntityBatchLoader<>((keys, env) -> fn.apply(keys), true, false);
     }
 
     /** An asynchronous function that returns the entities by key and reads the environment. */
     public static <K, V> EntityBatchLoader<K, V> mappedAsync(
             BiFunction<List<K>, BatchEnvironment, ? extends CompletionStage<? extends Map<K, ? extends V>>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>(fn, true, null);
+        return new EntityBatchLoader<>(fn, true, false);
     }
 
     /** A synchronous function that returns the entities in key order ({@code null} for a missing one). */
     public static <K, V> EntityBatchLoader<K, V> ordered(Function<List<K>, ? extends List<? extends V>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys)), false, null);
+        return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys)), false, true);
     }
 
     /** A synchronous function that returns the entities in key order and reads the environment. */
@@ -91,21 +102,21 @@ public final class EntityBatchLoader<K, V> {
             BiFunction<List<K>, BatchEnvironment, ? extends List<? extends V>> fn) {
         Objects.requireNonNull(fn, "fn");
         return new EntityBatchLoader<>((keys, env) -> CompletableFuture.completedFuture(fn.apply(keys, env)), false,
-                null);
+                true);
     }
 
     /** An asynchronous function that returns the entities in key order. */
     public static <K, V> EntityBatchLoader<K, V> orderedAsync(
             Function<List<K>, ? extends CompletionStage<? extends List<? extends V>>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>((keys, env) -> fn.apply(keys), false, null);
+        return new EntityBatchLoader<>((keys, env) -> fn.apply(keys), false, false);
     }
 
     /** An asynchronous function that returns the entities in key order and reads the environment. */
     public static <K, V> EntityBatchLoader<K, V> orderedAsync(
             BiFunction<List<K>, BatchEnvironment, ? extends CompletionStage<? extends List<? extends V>>> fn) {
         Objects.requireNonNull(fn, "fn");
-        return new EntityBatchLoader<>(fn, false, null);
+        return new EntityBatchLoader<>(fn, false, false);
     }
 
     /**
@@ -114,14 +125,14 @@ public final class EntityBatchLoader<K, V> {
      */
     public EntityBatchLoader<K, V> withDirect(Function<K, ? extends V> single) {
         Objects.requireNonNull(single, "single");
-        return new EntityBatchLoader<>(function, mapped,
-                (key, env) -> CompletableFuture.completedFuture(single.apply(key)));
+        return new EntityBatchLoader<>(function, mapped, synchronous,
+                (key, env) -> CompletableFuture.completedFuture(single.apply(key)), true);
     }
 
     /** This loader, using the asynchronous {@code single} for the one-by-one calls of {@code DIRECT} mode. */
     public EntityBatchLoader<K, V> withDirectAsync(Function<K, ? extends CompletionStage<? extends V>> single) {
         Objects.requireNonNull(single, "single");
-        return new EntityBatchLoader<>(function, mapped, (key, env) -> single.apply(key));
+        return new EntityBatchLoader<>(function, mapped, synchronous, (key, env) -> single.apply(key), false);
     }
 
     /** {@code true} when the function returns entities by key, {@code false} when in key order. */
@@ -138,6 +149,19 @@ public final class EntityBatchLoader<K, V> {
      * Calls the batch function. Not for users: the library calls it, with the batch span current and the
      * timeout applied.
      */
+    /**
+     * {@code true} for the synchronous forms ({@link #mapped}, {@link #ordered}): they return their result,
+     * so {@link FederationOptions#batchExecutor()} runs them when set.
+     */
+    public boolean isSynchronous() {
+        return synchronous;
+    }
+
+    /** Whether the function of {@code mode} is synchronous (the one-key function in {@code DIRECT}, if any). */
+    boolean isSynchronous(FederationMode mode) {
+        return mode == FederationMode.DIRECT && direct != null ? directSynchronous : synchronous;
+    }
+
     CompletionStage<?> invoke(List<K> keys, BatchEnvironment env) {
         return function.apply(keys, env);
     }

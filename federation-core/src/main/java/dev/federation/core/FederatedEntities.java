@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public API.
  */
-public final class FederatedEntities {
+public final class FederatedEntities implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FederatedEntities.class);
     private static final Object TYPENAMES_KEY = new Object() {
@@ -79,6 +79,7 @@ public final class FederatedEntities {
     private final EntitiesFetcher fetcher;
     private final EntityTypeResolver typeResolver;
     private final RegistryFactory registries;
+    private final FederationModeSwitch.Listener modeListener;
 
     private FederatedEntities(Builder b) {
         this.options = b.options;
@@ -120,7 +121,8 @@ public final class FederatedEntities {
         this.fetcher = new EntitiesFetcher(this);
         this.typeResolver = new EntityTypeResolver(this);
         this.registries = new RegistryFactory(this);
-        this.modeSwitch.addListener(observer::modeChanged);
+        this.modeListener = observer::modeChanged;
+        this.modeSwitch.addListener(modeListener);
     }
 
     private <K> KeyResolver<K> resolver(String typename, EntityType.Key<K> key,
@@ -331,9 +333,15 @@ public final class FederatedEntities {
         Object key;
         try {
             key = chosen.mapper.toKey(new Representation(typename, chosen.shape, map));
-        } catch (RuntimeException e) {
+        } catch (InvalidKeyException e) {
             rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD, "Representation " + i + " of "
-                    + typename + " has an invalid key: " + KeyFailure.describe(e));
+                    + typename + " has an invalid key: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.debug("key mapper of {} ({}) refused representation {}", typename, chosen.shape, i, e);
+            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD, "Representation " + i + " of "
+                    + typename + " has an invalid key: the key mapper refused it (@key(fields: \"" + chosen.shape
+                    + "\"))");
             return;
         }
         if (key == null) {
@@ -371,6 +379,16 @@ public final class FederatedEntities {
         String s = typename.length() > MAX_ECHOED_TYPENAME
                 ? typename.substring(0, MAX_ECHOED_TYPENAME) + "..." : typename;
         return s.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+
+    /**
+     * Stops telling the observers about changes of the {@link #modeSwitch()}: the listener this instance added
+     * to the switch (which may be shared and outlive it) is removed. The fetcher keeps working; call it when
+     * the schema is retired. Idempotent.
+     */
+    @Override
+    public void close() {
+        modeSwitch.removeListener(modeListener);
     }
 
     @Override

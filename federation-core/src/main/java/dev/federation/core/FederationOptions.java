@@ -2,6 +2,8 @@ package dev.federation.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable, validated limits of entity resolution.
@@ -11,6 +13,7 @@ import java.util.Objects;
  *     .maxBatchSize(500)
  *     .maxRepresentations(5_000)
  *     .batchTimeout(Duration.ofSeconds(2))
+ *     .batchExecutor(Executors.newFixedThreadPool(16)) // synchronous batch functions run here
  *     .build();
  * }</pre>
  *
@@ -30,11 +33,13 @@ public final class FederationOptions {
     private final int maxBatchSize;
     private final int maxRepresentations;
     private final Duration batchTimeout;
+    private final @Nullable Executor batchExecutor;
 
     private FederationOptions(Builder b) {
         this.maxBatchSize = b.maxBatchSize;
         this.maxRepresentations = b.maxRepresentations;
         this.batchTimeout = b.batchTimeout;
+        this.batchExecutor = b.batchExecutor;
     }
 
     /** The defaults: {@value #DEFAULT_MAX_BATCH_SIZE} keys a batch, {@value #DEFAULT_MAX_REPRESENTATIONS} representations a call, 30 s a batch. */
@@ -52,7 +57,8 @@ public final class FederationOptions {
         return new Builder()
                 .maxBatchSize(options.maxBatchSize)
                 .maxRepresentations(options.maxRepresentations)
-                .batchTimeout(options.batchTimeout);
+                .batchTimeout(options.batchTimeout)
+                .batchExecutor(options.batchExecutor);
     }
 
     /** Largest number of distinct keys in one batch function call; larger groups are split. */
@@ -60,23 +66,49 @@ public final class FederationOptions {
         return maxBatchSize;
     }
 
-    /** Largest number of representations in one {@code _entities} call; a larger call is refused whole. */
+    /**
+     * Largest number of representations in one request, counted over all of its {@code _entities} fields
+     * together (a gateway sends one field; aliases can send many). Every {@code _entities} field of a request
+     * over the limit is refused whole with {@code TOO_MANY_REPRESENTATIONS}, before any backend call.
+     */
     public int maxRepresentations() {
         return maxRepresentations;
     }
 
     /**
-     * Time a batch function's returned stage may take; past it, the keys of that batch fail with a timeout
-     * error. A synchronous batch function is not interrupted: the limit applies to what it returns.
+     * Time one batch function call may take; past it, the keys of that call fail with
+     * {@code ENTITY_BATCH_TIMEOUT}. It bounds every call:
+     * <ul>
+     *   <li>an asynchronous function's stage is failed when the time is up;</li>
+     *   <li>a synchronous function runs on {@link #batchExecutor()} when one is set, and its call is failed when
+     *       the time is up, while the function itself runs on to its end on that executor's thread (a Java
+     *       call cannot be stopped from outside; it is not interrupted) and its result is discarded;</li>
+     *   <li>without an executor a synchronous function runs on the calling thread: a call that returns after
+     *       the time is up is failed all the same (its result is discarded), so the answer comes when it
+     *       returns.</li>
+     * </ul>
+     * In {@code DIRECT} mode the one-by-one calls of one {@code _entities} field share one deadline, this long
+     * from the field's start: once it has passed, the representations not yet loaded fail with
+     * {@code ENTITY_BATCH_TIMEOUT} without a backend call.
      */
     public Duration batchTimeout() {
         return batchTimeout;
     }
 
+    /**
+     * Where synchronous batch functions ({@link EntityBatchLoader#mapped}, {@link EntityBatchLoader#ordered},
+     * {@link EntityBatchLoader#withDirect}) run, or {@code null} (the default) for the thread that executes the
+     * query. Use a bounded pool sized for the backend (its connection pool): a call the executor rejects fails
+     * with {@code ENTITY_BATCH_FAILED}. Never the JDK's common pool, which has one thread on a 2-core machine.
+     */
+    public @Nullable Executor batchExecutor() {
+        return batchExecutor;
+    }
+
     @Override
     public String toString() {
         return "FederationOptions{maxBatchSize=" + maxBatchSize + ", maxRepresentations=" + maxRepresentations
-                + ", batchTimeout=" + batchTimeout + '}';
+                + ", batchTimeout=" + batchTimeout + ", batchExecutor=" + batchExecutor + '}';
     }
 
     /** Builder of {@link FederationOptions}; each setter rejects a bad value at once. */
@@ -84,6 +116,7 @@ public final class FederationOptions {
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
         private int maxRepresentations = DEFAULT_MAX_REPRESENTATIONS;
         private Duration batchTimeout = DEFAULT_BATCH_TIMEOUT;
+        private @Nullable Executor batchExecutor;
 
         private Builder() {
         }
@@ -114,6 +147,12 @@ public final class FederationOptions {
                 throw new IllegalArgumentException("batchTimeout must be positive, was " + batchTimeout);
             }
             this.batchTimeout = batchTimeout;
+            return this;
+        }
+
+        /** @param batchExecutor where synchronous batch functions run; {@code null} for the calling thread */
+        public Builder batchExecutor(@Nullable Executor batchExecutor) {
+            this.batchExecutor = batchExecutor;
             return this;
         }
 

@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.dataloader.Try;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the keys of one entity type and key shape: cross-request cache, split into batches, the batch
@@ -26,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Results map each key to its entity, to {@code null}, or to a {@link KeyFailure}.
  */
 final class KeyResolver<K> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyResolver.class);
 
     /** Marks a key served by the cross-request cache. */
     static final class Cached {
@@ -98,37 +104,61 @@ final class KeyResolver<K> {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> out);
     }
 
-    /** Loads one key in DIRECT mode: one backend call, no cache. */
-    CompletableFuture<Object> loadDirect(K key, @Nullable GraphQLContext context) {
+    /**
+     * Loads one key in DIRECT mode: one backend call, no cache, bounded by {@code deadline} (a
+     * {@link System#nanoTime()} value) as well as by the batch timeout.
+     */
+    CompletableFuture<Object> loadDirect(K key, @Nullable GraphQLContext context, long deadline) {
         Map<K, Object> out = new HashMap<>(4);
-        return call(Collections.singletonList(key), FederationMode.DIRECT, 0, context, out, null)
+        return call(Collections.singletonList(key), FederationMode.DIRECT, 0, context, out, null, deadline)
                 .thenApply(v -> out.get(key));
     }
 
-    /** One backend call. Completes normally always; failures are recorded in {@code out}. */
+    /** The failure of a representation left unloaded because its DIRECT-mode deadline passed. */
+    KeyFailure directDeadlinePassed() {
+        return new KeyFailure(FederationErrorCode.ENTITY_BATCH_TIMEOUT.name(), typename + " (" + shapeName
+                + ") not loaded: the batch timeout of " + options.batchTimeout().toMillis()
+                + " ms for the one-by-one calls of this _entities field passed", null);
+    }
+
     private CompletableFuture<Void> call(List<K> keys, FederationMode mode, int cachedCount,
             @Nullable GraphQLContext context, Map<K, Object> out, @Nullable Object scope) {
+        return call(keys, mode, cachedCount, context, out, scope, Long.MAX_VALUE);
+    }
+
+    /**
+     * One backend call, bounded by the batch timeout and by {@code callerDeadline}. Completes normally always;
+     * failures are recorded in {@code out}.
+     */
+    private CompletableFuture<Void> call(List<K> keys, FederationMode mode, int cachedCount,
+            @Nullable GraphQLContext context, Map<K, Object> out, @Nullable Object scope, long callerDeadline) {
         BatchObservation observation = observer.batchStarted(
                 new BatchCall(loaderName, typename, shapeName, mode, keys.size(), cachedCount, context));
         BatchEnvironment env = new BatchEnvironment(typename, shape, mode, context);
         long start = System.nanoTime();
-        CompletionStage<?> stage = observation == null
-                ? invoke(keys, mode, env)
-                : observation.around(() -> invoke(keys, mode, env));
+        long deadline = earlier(saturatedAdd(start, options.batchTimeout().toNanos()), callerDeadline);
+        Executor executor = options.batchExecutor();
         CompletableFuture<Object> result = new CompletableFuture<>();
-        if (stage == null) {
-            result.completeExceptionally(new ContractException("returned null instead of a result"));
+        if (executor != null && loader.isSynchronous(mode)) {
+            CompletableFuture<Object> offloaded = result;
+            try {
+                executor.execute(() -> {
+                    if (!offloaded.isDone()) { // not called at all when the time ran out in the executor's queue
+                        pipe(observed(observation, keys, mode, env), offloaded);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new SaturatedException());
+            }
         } else {
-            stage.whenComplete((v, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(e);
-                } else {
-                    result.complete(v);
-                }
-            });
+            pipe(observed(observation, keys, mode, env), result);
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                // it ran past its time on this thread: its result is discarded, as it would be had it been async
+                result = CompletableFuture.failedFuture(new TimeoutException());
+            }
         }
-        if (!result.isDone()) {
-            result.orTimeout(options.batchTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (!result.isDone() && deadline != Long.MAX_VALUE) {
+            result.orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         return result.handle((value, error) -> {
             long duration = System.nanoTime() - start;
@@ -170,6 +200,41 @@ final class KeyResolver<K> {
         });
     }
 
+    private CompletionStage<?> observed(@Nullable BatchObservation observation, List<K> keys, FederationMode mode,
+            BatchEnvironment env) {
+        return observation == null ? invoke(keys, mode, env) : observation.around(() -> invoke(keys, mode, env));
+    }
+
+    private static void pipe(@Nullable CompletionStage<?> stage, CompletableFuture<Object> result) {
+        if (stage == null) {
+            result.completeExceptionally(new ContractException("returned null instead of a result"));
+            return;
+        }
+        stage.whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(v);
+            }
+        });
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /** The earlier of two {@link System#nanoTime()} deadlines; {@link Long#MAX_VALUE} means none. */
+    private static long earlier(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
     private KeyFailure failureOf(int size, Throwable failure) {
         if (failure instanceof TimeoutException) {
             return new KeyFailure(FederationErrorCode.ENTITY_BATCH_TIMEOUT.name(),
@@ -180,8 +245,14 @@ final class KeyResolver<K> {
             return new KeyFailure(FederationErrorCode.ENTITY_BATCH_CONTRACT.name(),
                     "Batch function of " + loaderName + " broke its contract: " + failure.getMessage(), failure);
         }
+        if (failure instanceof SaturatedException) {
+            return new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(), "Failed to resolve " + typename
+                    + " (" + shapeName + "): the backend is busy (the batch executor refused the call)", failure);
+        }
+        LOG.warn("batch function of {} failed for {} keys: {}", loaderName, size, KeyFailure.describe(failure));
+        LOG.debug("batch function of {} failed", loaderName, failure);
         return new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
-                "Failed to resolve " + typename + " (" + shapeName + "): " + KeyFailure.describe(failure), failure);
+                "Failed to resolve " + typename + " (" + shapeName + ")" + KeyFailure.safeDetail(failure), failure);
     }
 
     @SuppressWarnings("unchecked")
@@ -247,8 +318,8 @@ final class KeyResolver<K> {
                 if (t.isFailure()) {
                     Throwable cause = KeyFailure.unwrap(t.getThrowable());
                     values[i] = new KeyFailure(FederationErrorCode.ENTITY_KEY_FAILED.name(),
-                            "Failed to resolve " + typename + " " + keys.get(i) + ": " + KeyFailure.describe(cause),
-                            cause);
+                            "Failed to resolve " + typename + " " + KeyFailure.echo(String.valueOf(keys.get(i)))
+                                    + KeyFailure.safeDetail(cause), cause);
                     counts[2]++;
                     continue;
                 }
@@ -262,6 +333,13 @@ final class KeyResolver<K> {
             }
         }
         return values;
+    }
+
+    /** The batch executor refused a call. */
+    static final class SaturatedException extends RuntimeException {
+        SaturatedException() {
+            super("the batch executor refused the call", null, false, false);
+        }
     }
 
     static final class ContractException extends RuntimeException {

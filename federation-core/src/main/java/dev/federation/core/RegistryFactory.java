@@ -83,7 +83,9 @@ final class RegistryFactory {
         if (mode == FederationMode.BATCHED) {
             loaded = r.loadBatched(keys, context, entities.scopeOf(context));
         } else {
-            loaded = direct(r, keys, 0, new HashMap<>(), context);
+            long now = System.nanoTime();
+            long timeout = entities.options().batchTimeout().toNanos();
+            loaded = direct(r, keys, 0, new HashMap<>(), context, now + timeout < now ? Long.MAX_VALUE : now + timeout);
         }
         return loaded.thenApply(results -> {
             Map<K, Try<Object>> out = new HashMap<>(keys.size() * 2);
@@ -113,17 +115,21 @@ final class RegistryFactory {
     }
 
     private <K> CompletableFuture<Map<K, Object>> direct(KeyResolver<K> r, List<K> keys, int from,
-            Map<K, Object> out, @Nullable GraphQLContext context) {
+            Map<K, Object> out, @Nullable GraphQLContext context, long deadline) {
         for (int i = from; i < keys.size(); i++) {
             K k = keys.get(i);
-            CompletableFuture<Object> f = r.loadDirect(k, context);
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                out.put(k, r.directDeadlinePassed());
+                continue;
+            }
+            CompletableFuture<Object> f = r.loadDirect(k, context, deadline);
             if (f.isDone()) {
                 out.put(k, f.join());
             } else {
                 int next = i + 1;
                 return f.thenCompose(v -> {
                     out.put(k, v);
-                    return direct(r, keys, next, out, context);
+                    return direct(r, keys, next, out, context, deadline);
                 });
             }
         }

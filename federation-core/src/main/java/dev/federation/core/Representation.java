@@ -55,7 +55,7 @@ public final class Representation {
     /**
      * A string field.
      *
-     * @throws IllegalArgumentException when the field is absent or not a JSON string
+     * @throws InvalidKeyException when the field is absent or not a JSON string
      */
     public String getString(String field) {
         Object v = fields.get(field);
@@ -68,7 +68,7 @@ public final class Representation {
     /**
      * An integer field, from a JSON number without fraction or a string of digits (IDs are strings).
      *
-     * @throws IllegalArgumentException when the field is absent or not an integer
+     * @throws InvalidKeyException when the field is absent or not an integer
      */
     public long getLong(String field) {
         Object v = fields.get(field);
@@ -95,8 +95,8 @@ public final class Representation {
         return typename + fields;
     }
 
-    private IllegalArgumentException mistyped(String field, String expected, @Nullable Object v) {
-        return new IllegalArgumentException("field '" + field + "' of " + typename + " must be " + expected
+    private InvalidKeyException mistyped(String field, String expected, @Nullable Object v) {
+        return new InvalidKeyException("field '" + field + "' of " + typename + " must be " + expected
                 + ", was " + describe(v));
     }
 

@@ -74,7 +74,7 @@ class BadInputTest {
                         "Representation 1 of Product: key field 'variation' must be an object, was a string"),
                 Arguments.of("key mapper refuses the value", rep("Review", "id", "not-a-number"),
                         "INVALID_KEY_FIELD",
-                        "Representation 1 of Review has an invalid key: IllegalArgumentException: "
+                        "Representation 1 of Review has an invalid key: "
                                 + "field 'id' of Review must be an integer, was a string"),
                 Arguments.of("undeclared key shape", rep("Product", "sku", "s1"),
                         "UNDECLARED_KEY",

@@ -80,8 +80,10 @@ class ErrorSemanticsTest {
         assertThat(result.getErrors()).hasSize(1);
         Map<String, Object> error = spec(result.getErrors().get(0));
         assertThat(error.get("path")).isEqualTo(List.of("_entities", 3));
-        assertThat((String) error.get("message")).contains("Review").contains("review 2 is locked");
-        assertThat((Map<String, Object>) error.get("extensions")).containsEntry("code", "ENTITY_KEY_FAILED");
+        // the exception's class and message are the service's business, not the caller's
+        assertThat(error.get("message")).isEqualTo("Failed to resolve Review 2");
+        assertThat((Map<String, Object>) error.get("extensions")).containsEntry("code", "ENTITY_KEY_FAILED")
+                .containsEntry("classification", "DataFetchingException");
     }
 
     @Test
@@ -97,8 +99,7 @@ class ErrorSemanticsTest {
         assertThat(result.getErrors()).extracting(e -> spec(e).get("path"))
                 .containsExactly(List.of("_entities", 1), List.of("_entities", 3));
         assertThat(result.getErrors()).allSatisfy(e -> {
-            assertThat(e.getMessage()).isEqualTo(
-                    "Failed to resolve Review (id): IllegalStateException: reviews database is down");
+            assertThat(e.getMessage()).isEqualTo("Failed to resolve Review (id)");
             assertThat(e.getExtensions()).containsEntry("code", "ENTITY_BATCH_FAILED");
         });
     }
@@ -112,7 +113,44 @@ class ErrorSemanticsTest {
 
         assertThat(entityList(result)).containsExactly(Map.of("id", "u0"), null, null, null, Map.of("id", "u2"));
         assertThat(result.getErrors()).hasSize(2)
-                .allSatisfy(e -> assertThat(e.getMessage()).contains("timeout from reviews"));
+                .allSatisfy(e -> assertThat(e.getMessage()).isEqualTo("Failed to resolve Review (id)"));
+    }
+
+    @Test
+    void aGraphQLErrorThrownByTheBatchFunctionShowsItsMessage() {
+        TestSubgraph s = subgraph(EntityBatchLoader.mapped(ids -> {
+            throw new graphql.GraphqlErrorException.Builder().message("reviews are read-only today").build();
+        }));
+
+        ExecutionResult result = s.entities(mixed(), "...on User{id} ...on Review{body}");
+
+        assertThat(result.getErrors()).hasSize(2).allSatisfy(e -> assertThat(e.getMessage())
+                .isEqualTo("Failed to resolve Review (id): reviews are read-only today"));
+    }
+
+    @Test
+    void noAnswerNamesAnExceptionClassOrAParserMessage() {
+        TestSubgraph s = new TestSubgraph(FederatedEntities.builder()
+                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
+                .entity(EntityType.named("User")
+                        .key("id", rep -> Long.parseLong(rep.getString("id")), EntityBatchLoader.mapped(ids -> {
+                            throw new IllegalStateException("SELECT * FROM users failed: connection refused");
+                        }))
+                        .build())
+                .build());
+
+        ExecutionResult result = s.entities(List.of(rep("User", "id", "abc"), rep("User", "id", "7")),
+                "...on User{id}");
+
+        String answer = result.toSpecification().toString();
+        assertThat(answer).doesNotContain("IllegalStateException").doesNotContain("NumberFormatException")
+                .doesNotContain("For input string")
+                .doesNotContain("SELECT").doesNotContain("connection refused");
+        assertThat(result.getErrors()).extracting(GraphQLError::getMessage).containsExactly(
+                "Representation 0 of User has an invalid key: the key mapper refused it (@key(fields: \"id\"))",
+                "Failed to resolve User (id)");
+        assertThat(spec(result.getErrors().get(0)).get("extensions"))
+                .isEqualTo(Map.of("code", "INVALID_KEY_FIELD", "classification", "BAD_REQUEST"));
     }
 
     @Test
