@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,20 +36,37 @@ import org.slf4j.LoggerFactory;
  *   <li>error rate (failed loads / loads; rejected bad input is not counted: a caller must not be able to
  *       switch batching off by sending garbage) above its threshold: {@code CRITICAL};</li>
  *   <li>p99 of backend call durations above its threshold: {@code CRITICAL};</li>
+ *   <li>p99 of whole {@code _entities} fields (what the gateway waits for) above its threshold:
+ *       {@code CRITICAL};</li>
  *   <li>heap growth after GC (least-squares slope over the heap window, judged once the samples span the
  *       minimum window) above its threshold: {@code CRITICAL};</li>
  *   <li>batch effectiveness below its threshold, in {@code BATCHED} mode: {@code DEGRADED}.</li>
  * </ul>
  * A number is judged only with enough data ({@link HealthMonitorConfig#minimumLoads()},
- * {@link HealthMonitorConfig#minimumBackendCalls()}); otherwise the report says so and it counts as healthy.
+ * {@link HealthMonitorConfig#minimumBackendCalls()}, {@link HealthMonitorConfig#minimumRequests()}); otherwise
+ * the report says so and it counts as healthy.
  *
  * <p>When {@link HealthMonitorConfig#criticalChecksToRollBack()} checks in a row are {@code CRITICAL} and the
  * switch is {@code BATCHED}, the monitor logs a WARN with the reasons, runs the {@link RollbackAction} (by
  * default the switch goes to {@code DIRECT}), counts it in {@code federation.health.rollbacks} and tells the
- * {@link HealthListener}s. It rolls back once: batching comes back when someone sets the switch to
- * {@code BATCHED}, or, with a {@link HealthMonitorConfig#coolDown()}, when the cool-down has passed and the
- * latest check is not {@code CRITICAL}. A change of mode starts a new count and a new evaluation window, so
- * the numbers of one mode never judge the other and the monitor does not flap.
+ * {@link HealthListener}s. From then on every report says {@link HealthStatus#ROLLED_BACK} with the reason
+ * (never {@code HEALTHY}) until batching is restored: by someone who sets the switch to {@code BATCHED}, or,
+ * with a {@link HealthMonitorConfig#coolDown()}, when the cool-down has passed and the latest check is not
+ * {@code CRITICAL}.
+ *
+ * <p>A rollback must not make things worse. A slow backend is slow in both modes, and {@code DIRECT} makes
+ * one call per representation, so after a rollback the monitor compares {@code DIRECT} with what
+ * {@code BATCHED} did before it ({@link HealthCheck#DIRECT_VS_BATCHED}): the mean time of an
+ * {@code _entities} field, measured, or estimated as representations per field times the mean one-by-one
+ * call while fields are still running, and the error rate. When {@code DIRECT} fixes neither, by
+ * {@link HealthMonitorConfig#whenDirectIsWorse()} it switches back to {@code BATCHED} and holds further
+ * automatic rollbacks (reporting {@code CRITICAL} with the reason) until a judged check is no longer
+ * {@code CRITICAL} or an operator sets the mode; or it holds {@code DIRECT} and says so. A change of mode
+ * starts a new count and a new evaluation window, so the numbers of one mode never judge the other.
+ *
+ * <p>Checks run one at a time. The rollback action and the listeners are called outside the monitor's
+ * lock: {@link #status()}, {@link #lastReport()} and the gauge read a volatile and never wait for them, and
+ * neither does a manual change of the switch.
  *
  * <pre>{@code
  * FederationHealthMonitor monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
@@ -61,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * monitor.start();               // checks every 30 s until close()
  * }</pre>
  *
- * <p>Thread-safe: checks run one at a time. Public API.
+ * <p>Thread-safe. Public API.
  */
 public final class FederationHealthMonitor implements MeterBinder, AutoCloseable {
 
@@ -79,16 +97,32 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
     private final HeapTrend heap;
     private final AtomicLong rollbacks = new AtomicLong();
     private final FederationModeSwitch.Listener modeListener = this::modeChanged;
+    /** One check at a time, its rollback or restore included. Never taken by readers. */
+    private final ReentrantLock checking = new ReentrantLock();
+    /** Guards the state below; never held while calling user code (actions, listeners). */
+    private final Object lock = new Object();
 
-    private @Nullable HealthReport lastReport;
+    private volatile @Nullable HealthReport lastReport;
+    private volatile boolean rolledBack;
     private int consecutiveCritical;
-    private boolean rolledBack;
+    private @Nullable String rollbackReason;
     private long rolledBackAtNanos;
+    private @Nullable Baseline baseline;
+    private @Nullable String heldReason;
+    private boolean directWorseLogged;
     private long modeChangedAtNanos = Long.MIN_VALUE;
-    private boolean restoring;
+    /** The thread running the monitor's own action, so that a mode change it makes is not taken for an operator's. */
+    private volatile @Nullable Thread actingThread;
     private @Nullable ScheduledFuture<?> task;
     private @Nullable ScheduledExecutorService own;
     private boolean closed;
+
+    /** What {@code BATCHED} mode did just before the rollback, to judge {@code DIRECT} against. */
+    private record Baseline(double meanRequestSeconds, double errorRate, double representationsPerRequest,
+            boolean judgeable, String why) {
+    }
+
+    private enum Plan { NONE, ROLL_BACK, RESTORE_AFTER_COOL_DOWN, RESTORE_DIRECT_WORSE }
 
     private FederationHealthMonitor(Builder b) {
         this.metrics = b.metrics;
@@ -124,16 +158,18 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
      * @return this
      * @throws IllegalStateException when started already or closed
      */
-    public synchronized FederationHealthMonitor start() {
-        if (closed) {
-            throw new IllegalStateException("the health monitor is closed");
+    public FederationHealthMonitor start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the health monitor is closed");
+            }
+            if (task != null) {
+                throw new IllegalStateException("the health monitor is started already");
+            }
+            ScheduledExecutorService s = scheduler != null ? scheduler : ownScheduler();
+            long interval = config.checkInterval().toNanos();
+            task = s.scheduleAtFixedRate(this::scheduledCheck, interval, interval, TimeUnit.NANOSECONDS);
         }
-        if (task != null) {
-            throw new IllegalStateException("the health monitor is started already");
-        }
-        ScheduledExecutorService s = scheduler != null ? scheduler : ownScheduler();
-        long interval = config.checkInterval().toNanos();
-        task = s.scheduleAtFixedRate(this::scheduledCheck, interval, interval, TimeUnit.NANOSECONDS);
         return this;
     }
 
@@ -158,67 +194,146 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
 
     /**
      * Runs one check now: judges, updates the {@code federation.health} gauge, tells the listeners, and rolls
-     * back or restores when due. The scheduled checks call it; tests and admin endpoints may too.
+     * back or restores when due. The scheduled checks call it; tests and admin endpoints may too. Checks run
+     * one at a time; the rollback action and the listeners run outside the monitor's lock, so a slow webhook
+     * delays the next check but never {@link #status()}, {@link #lastReport()} or the gauge.
      *
-     * @return the report of this check
+     * @return the report of this check (with status {@code ROLLED_BACK} when this check rolled back)
      */
-    public synchronized HealthReport check() {
-        long now = clock.monotonicTime();
-        Instant time = Instant.ofEpochMilli(clock.wallTime());
-        FederationMode mode = modeSwitch.mode();
-        long since = now - config.evaluationWindow().toNanos();
-        if (modeChangedAtNanos != Long.MIN_VALUE && modeChangedAtNanos > since) {
-            since = modeChangedAtNanos;
-        }
-        WindowStatistics w = metrics.recentWindow(since);
+    public HealthReport check() {
+        checking.lock();
+        try {
+            HealthReport report;
+            Plan plan;
+            String restoreReason = null;
+            synchronized (lock) {
+                long now = clock.monotonicTime();
+                Instant time = Instant.ofEpochMilli(clock.wallTime());
+                FederationMode mode = modeSwitch.mode();
+                long since = now - config.evaluationWindow().toNanos();
+                if (modeChangedAtNanos != Long.MIN_VALUE && modeChangedAtNanos > since) {
+                    since = modeChangedAtNanos;
+                }
+                WindowStatistics w = metrics.recentWindow(since);
 
-        List<HealthCheck> checks = new ArrayList<>(4);
-        checks.add(errorRate(w));
-        checks.add(p99(w));
-        checks.add(heapGrowth(now));
-        checks.add(effectiveness(w, mode));
-        HealthStatus status = HealthStatus.HEALTHY;
-        for (HealthCheck c : checks) {
-            status = status.worst(c.status());
-        }
-        consecutiveCritical = status == HealthStatus.CRITICAL ? consecutiveCritical + 1 : 0;
-        HealthReport report = new HealthReport(time, status, mode, checks, w, consecutiveCritical);
-        lastReport = report;
-        if (status != HealthStatus.HEALTHY) {
-            LOG.info("federation health {}: {}", status, report.reasons());
-        }
-        for (HealthListener l : listeners) {
-            try {
-                l.checked(report);
-            } catch (RuntimeException e) {
-                LOG.warn("health listener {} failed", l, e);
+                List<HealthCheck> checks = new ArrayList<>(6);
+                checks.add(errorRate(w));
+                checks.add(p99(w));
+                checks.add(requestP99(w));
+                checks.add(heapGrowth(now));
+                checks.add(effectiveness(w, mode));
+                HealthCheck comparison = rolledBack && mode == FederationMode.DIRECT ? directVsBatched(w) : null;
+                if (comparison != null) {
+                    checks.add(comparison);
+                }
+                HealthStatus verdict = HealthStatus.HEALTHY;
+                for (HealthCheck c : checks) {
+                    verdict = verdict.worst(c.status());
+                }
+                consecutiveCritical = verdict == HealthStatus.CRITICAL ? consecutiveCritical + 1 : 0;
+                boolean judged = checks.get(0).judged() || checks.get(1).judged() || checks.get(2).judged();
+                if (heldReason != null && mode == FederationMode.BATCHED) {
+                    if (verdict != HealthStatus.CRITICAL && judged) {
+                        LOG.info("federation health: no longer CRITICAL; automatic rollback allowed again");
+                        heldReason = null;
+                    } else {
+                        // the rollback was undone because DIRECT was worse: CRITICAL until a judged check clears it
+                        verdict = HealthStatus.CRITICAL;
+                    }
+                }
+                String reason = rolledBack ? rollbackReason : null;
+                if (comparison != null && comparison.status() == HealthStatus.CRITICAL) {
+                    reason = reason + "; " + comparison.message();
+                }
+                report = new HealthReport(time, rolledBack ? HealthStatus.ROLLED_BACK : verdict, mode, checks, w,
+                        consecutiveCritical, reason);
+                plan = Plan.NONE;
+                if (comparison != null && comparison.status() == HealthStatus.CRITICAL) {
+                    if (config.whenDirectIsWorse() == HealthMonitorConfig.DirectWorsePolicy.RESTORE_BATCHED) {
+                        plan = Plan.RESTORE_DIRECT_WORSE;
+                        restoreReason = "health monitor: DIRECT serves worse than BATCHED did, so the rollback is "
+                                + "undone (" + comparison.message() + ")";
+                    } else if (!directWorseLogged) {
+                        directWorseLogged = true;
+                        LOG.warn("federation health: DIRECT serves worse than BATCHED did; holding DIRECT as "
+                                + "configured, an operator decides: {}", comparison.message());
+                    }
+                } else if (verdict == HealthStatus.CRITICAL && consecutiveCritical >= config.criticalChecksToRollBack()
+                        && config.automaticRollback() && !rolledBack && mode == FederationMode.BATCHED) {
+                    if (heldReason == null) {
+                        plan = Plan.ROLL_BACK;
+                    }
+                } else if (rolledBack && config.coolDown() != null && verdict != HealthStatus.CRITICAL
+                        && now - rolledBackAtNanos >= config.coolDown().toNanos()) {
+                    plan = Plan.RESTORE_AFTER_COOL_DOWN;
+                    restoreReason = "health monitor: cool-down of " + config.coolDown() + " passed after the rollback";
+                }
+                if (heldReason != null && mode == FederationMode.BATCHED && plan == Plan.NONE) {
+                    report = withReasonNote(report, "automatic rollback held: " + heldReason);
+                }
+                lastReport = report;
             }
+            if (report.status() != HealthStatus.HEALTHY) {
+                LOG.info("federation health {}: {}", report.status(), report.reasons());
+            }
+            for (HealthListener l : listeners) {
+                try {
+                    l.checked(report);
+                } catch (RuntimeException e) {
+                    LOG.warn("health listener {} failed", l, e);
+                }
+            }
+            switch (plan) {
+                case ROLL_BACK:
+                    return rollBack(report);
+                case RESTORE_AFTER_COOL_DOWN:
+                    restore(report.time(), restoreReason, false);
+                    break;
+                case RESTORE_DIRECT_WORSE:
+                    restore(report.time(), restoreReason, true);
+                    break;
+                default:
+                    break;
+            }
+            return lastReport == null ? report : lastReport;
+        } finally {
+            checking.unlock();
         }
-        if (status == HealthStatus.CRITICAL && consecutiveCritical >= config.criticalChecksToRollBack()
-                && config.automaticRollback() && !rolledBack && mode == FederationMode.BATCHED) {
-            rollBack(report, now);
-        } else if (rolledBack && config.coolDown() != null && status != HealthStatus.CRITICAL
-                && now - rolledBackAtNanos >= config.coolDown().toNanos()) {
-            restore(time);
-        }
-        return report;
     }
 
-    private void rollBack(HealthReport report, long now) {
+    private static HealthReport withReasonNote(HealthReport r, String note) {
+        return new HealthReport(r.time(), r.status(), r.mode(), r.checks(), r.window(), r.consecutiveCritical(),
+                r.rollbackReason() == null ? note : r.rollbackReason() + "; " + note);
+    }
+
+    /** Runs the rollback action outside the state lock; returns the report as it stands afterwards. */
+    private HealthReport rollBack(HealthReport report) {
         String reason = String.join("; ", report.reasons()) + " (" + report.consecutiveCritical()
                 + " CRITICAL checks in a row)";
         RollbackEvent event = new RollbackEvent(report.time(), reason, report);
         LOG.warn("federation health CRITICAL: rolling back ({}): {}", action, reason);
+        Baseline before = baselineOf(report);
+        actingThread = Thread.currentThread();
         try {
             action.rollback(event);
         } catch (RuntimeException e) {
             LOG.error("rollback action {} failed; it is tried again at the next CRITICAL check", action, e);
-            return;
+            return report;
+        } finally {
+            actingThread = null;
         }
-        rolledBack = true;
-        rolledBackAtNanos = now;
-        consecutiveCritical = 0;
-        rollbacks.incrementAndGet();
+        HealthReport after;
+        synchronized (lock) {
+            rolledBack = true;
+            rollbackReason = reason;
+            rolledBackAtNanos = clock.monotonicTime();
+            baseline = before;
+            consecutiveCritical = 0;
+            rollbacks.incrementAndGet();
+            after = new HealthReport(report.time(), HealthStatus.ROLLED_BACK, modeSwitch.mode(), report.checks(),
+                    report.window(), report.consecutiveCritical(), reason);
+            lastReport = after;
+        }
         for (HealthListener l : listeners) {
             try {
                 l.rolledBack(event);
@@ -226,37 +341,120 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
                 LOG.warn("health listener {} failed", l, e);
             }
         }
+        return after;
     }
 
-    private void restore(Instant time) {
-        String reason = "health monitor: cool-down of " + config.coolDown() + " passed after the rollback";
+    private Baseline baselineOf(HealthReport report) {
+        WindowStatistics w = report.window();
+        boolean heapInvolved = report.check(HealthCheck.HEAP_GROWTH).status() == HealthStatus.CRITICAL;
+        double perRequest = w.representationsPerRequest();
+        if (Double.isNaN(perRequest)) {
+            perRequest = Double.isNaN(w.averageBatchSize()) ? 1 : w.averageBatchSize();
+        }
+        double mean = w.meanRequestSeconds();
+        if (Double.isNaN(mean)) {
+            mean = w.meanResolutionSeconds();
+        }
+        boolean judgeable = !heapInvolved && !Double.isNaN(mean);
+        String why = heapInvolved ? "the rollback was for heap growth, which a comparison of latency cannot judge"
+                : Double.isNaN(mean) ? "BATCHED mode left no latency to compare with" : "";
+        return new Baseline(mean, w.errorRate(), perRequest, judgeable, why);
+    }
+
+    /**
+     * After a rollback: does {@code DIRECT} serve better than {@code BATCHED} did? It is better when it fixes
+     * the errors, or when an {@code _entities} field takes less time. Requests that have not finished yet still
+     * count, through the estimate representations per request × the mean one-by-one call.
+     */
+    private HealthCheck directVsBatched(WindowStatistics w) {
+        Baseline b = baseline;
+        if (b == null || !b.judgeable) {
+            return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
+                    b == null ? Double.NaN : b.meanRequestSeconds,
+                    "DIRECT against BATCHED not judged: " + (b == null ? "no baseline" : b.why));
+        }
+        if (w.backendCalls() < config.minimumBackendCalls()) {
+            return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
+                    b.meanRequestSeconds, "DIRECT against BATCHED not judged yet: " + w.backendCalls()
+                            + " backend calls since the rollback, fewer than " + config.minimumBackendCalls());
+        }
+        boolean measured = w.requests() >= config.minimumRequests();
+        double direct = measured ? w.meanRequestSeconds() : b.representationsPerRequest * w.meanResolutionSeconds();
+        double directErrors = w.errorRate();
+        boolean errorsBetter = !Double.isNaN(b.errorRate) && !Double.isNaN(directErrors)
+                && b.errorRate > config.errorRateThreshold() && directErrors <= config.errorRateThreshold();
+        boolean fasterOrEqual = direct <= b.meanRequestSeconds;
+        boolean worse = !errorsBetter && !fasterOrEqual;
+        String how = measured
+                ? String.format(Locale.ROOT, "%.3f s per _entities field over %d fields", direct, w.requests())
+                : String.format(Locale.ROOT, "about %.3f s per _entities field (%.1f representations x %.3f s a call)",
+                        direct, b.representationsPerRequest, w.meanResolutionSeconds());
+        String message = String.format(Locale.ROOT, "DIRECT %s: %s, against %.3f s in BATCHED before the rollback; "
+                        + "error rate %.4f, against %.4f", worse ? "serves worse than BATCHED" : "serves no worse",
+                how, b.meanRequestSeconds, directErrors, b.errorRate);
+        return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, worse ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
+                true, direct, b.meanRequestSeconds, message);
+    }
+
+    private void restore(Instant time, String reason, boolean directWorse) {
         LOG.warn("federation health: restoring batching ({})", reason);
-        restoring = true;
+        actingThread = Thread.currentThread();
         try {
             action.restore(reason);
         } catch (RuntimeException e) {
             LOG.error("rollback action {} failed to restore; tried again at the next check", action, e);
             return;
         } finally {
-            restoring = false;
+            actingThread = null;
         }
-        if (rolledBack) {
-            // a custom action that does not touch the switch
-            rolledBack = false;
-            consecutiveCritical = 0;
+        boolean notify = false;
+        synchronized (lock) {
+            if (directWorse) {
+                heldReason = reason;
+            }
+            if (rolledBack) {
+                // a custom action that does not touch the switch
+                clearRollback();
+                notify = true;
+            }
+            HealthReport r = lastReport;
+            if (r != null && r.status() == HealthStatus.ROLLED_BACK) {
+                lastReport = new HealthReport(r.time(), r.checksStatus(), modeSwitch.mode(), r.checks(), r.window(),
+                        r.consecutiveCritical(), directWorse ? "rollback undone: " + reason : null);
+            }
+        }
+        if (notify) {
             notifyRestored(time, reason, true);
         }
     }
 
-    private synchronized void modeChanged(FederationMode from, FederationMode to, String reason) {
-        modeChangedAtNanos = clock.monotonicTime();
+    private void clearRollback() {
+        rolledBack = false;
+        rollbackReason = null;
+        baseline = null;
+        directWorseLogged = false;
         consecutiveCritical = 0;
-        if (to == FederationMode.BATCHED && rolledBack) {
-            rolledBack = false;
-            if (!restoring) {
+    }
+
+    private void modeChanged(FederationMode from, FederationMode to, String reason) {
+        boolean byMonitor = actingThread == Thread.currentThread();
+        boolean restored = false;
+        synchronized (lock) {
+            modeChangedAtNanos = clock.monotonicTime();
+            consecutiveCritical = 0;
+            if (!byMonitor) {
+                heldReason = null; // an operator decides now
+            }
+            if (to == FederationMode.BATCHED && rolledBack) {
+                clearRollback();
+                restored = true;
+            }
+        }
+        if (restored) {
+            if (!byMonitor) {
                 LOG.warn("federation batching restored by hand after the health rollback: {}", reason);
             }
-            notifyRestored(Instant.ofEpochMilli(clock.wallTime()), reason, restoring);
+            notifyRestored(Instant.ofEpochMilli(clock.wallTime()), reason, byMonitor);
         }
     }
 
@@ -295,6 +493,20 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
         return new HealthCheck(HealthCheck.P99_RESOLUTION, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
                 true, p99, threshold, String.format(Locale.ROOT, "p99 resolution %.3f s %s %.3f s (%d backend calls)",
                         p99, bad ? "above" : "within", threshold, w.backendCalls()));
+    }
+
+    private HealthCheck requestP99(WindowStatistics w) {
+        double threshold = config.requestP99Threshold().toNanos() / 1e9;
+        double p99 = w.p99RequestSeconds();
+        if (w.requests() < config.minimumRequests()) {
+            return new HealthCheck(HealthCheck.P99_REQUEST, HealthStatus.HEALTHY, false, p99, threshold,
+                    "p99 of _entities fields not judged: " + w.requests() + " fields, fewer than "
+                            + config.minimumRequests());
+        }
+        boolean bad = p99 > threshold;
+        return new HealthCheck(HealthCheck.P99_REQUEST, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY, true,
+                p99, threshold, String.format(Locale.ROOT, "p99 of _entities fields %.3f s %s %.3f s (%d fields)",
+                        p99, bad ? "above" : "within", threshold, w.requests()));
     }
 
     private HealthCheck heapGrowth(long now) {
@@ -342,18 +554,22 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
                         bad ? "below" : "within", threshold, w.backendCalls(), w.loads()));
     }
 
-    /** The report of the latest check, or {@code null} before the first. */
-    public synchronized @Nullable HealthReport lastReport() {
+    /** The report of the latest check, or {@code null} before the first. Never blocks. */
+    public @Nullable HealthReport lastReport() {
         return lastReport;
     }
 
-    /** The status of the latest check, or {@code null} before the first. */
-    public synchronized @Nullable HealthStatus status() {
-        return lastReport == null ? null : lastReport.status();
+    /**
+     * The status of the latest check ({@code ROLLED_BACK} while rolled back), or {@code null} before the first.
+     * Never blocks.
+     */
+    public @Nullable HealthStatus status() {
+        HealthReport r = lastReport;
+        return r == null ? null : r.status();
     }
 
-    /** {@code true} between an automatic rollback and the restore of batching. */
-    public synchronized boolean isRolledBack() {
+    /** {@code true} between an automatic rollback and the restore of batching. Never blocks. */
+    public boolean isRolledBack() {
         return rolledBack;
     }
 
@@ -368,14 +584,16 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
     }
 
     /**
-     * Publishes {@code federation.health} (0 healthy, 1 degraded, 2 critical, {@code NaN} before the first
-     * check) and {@code federation.health.rollbacks}.
+     * Publishes {@code federation.health} (0 healthy, 1 degraded, 2 critical, 3 rolled back, {@code NaN}
+     * before the first check; read from a volatile, never blocked by a check) and
+     * {@code federation.health.rollbacks}.
      */
     @Override
     public void bindTo(MeterRegistry registry) {
         FederationMeterNames names = metrics.names();
         Gauge.builder(names.health(), this, FederationHealthMonitor::gaugeValue)
-                .description("Health of entity resolution at the latest check: 0 healthy, 1 degraded, 2 critical")
+                .description("Health of entity resolution at the latest check: 0 healthy, 1 degraded, 2 critical, "
+                        + "3 rolled back to direct mode by the health monitor")
                 .strongReference(true)
                 .register(registry);
         FunctionCounter.builder(names.healthRollbacks(), rollbacks, AtomicLong::get)
@@ -390,16 +608,18 @@ public final class FederationHealthMonitor implements MeterBinder, AutoCloseable
 
     /** Stops the scheduled checks (and the monitor's own thread), and stops listening to the switch. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (task != null) {
-            task.cancel(false);
-        }
-        if (own != null) {
-            own.shutdownNow();
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+            if (own != null) {
+                own.shutdownNow();
+            }
         }
         modeSwitch.removeListener(modeListener);
     }

@@ -85,10 +85,14 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
     public static final String UNKNOWN_TYPENAME = "_unknown";
     /** The default length of the recent window: 5 minutes. */
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-    /** The default histogram boundaries of the timers: 10 ms, 50 ms, 100 ms, 500 ms, 1 s, 2 s. */
+    /**
+     * The default histogram boundaries of the timers: 10 ms, 50 ms, 100 ms, 500 ms, 1 s, 2 s, 5 s, 10 s. They
+     * reach past every threshold of the go-live plan (100 ms warning, 2 s critical), so that
+     * {@code histogram_quantile} can report a p99 above 2 s and an alert on it can fire.
+     */
     public static final List<Duration> DEFAULT_LATENCY_BOUNDARIES = List.of(Duration.ofMillis(10),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10));
     /** The default histogram boundaries of the batch size: 1, 5, 10, 25, 50, 100, 250, 500, 1000 keys. */
     public static final List<Double> DEFAULT_BATCH_SIZE_BOUNDARIES = List.of(1.0, 5.0, 10.0, 25.0, 50.0, 100.0,
             250.0, 500.0, 1000.0);
@@ -116,6 +120,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
             String outcome = result.outcome();
             int i = outcome.equals("success") ? 0 : outcome.equals("partial") ? 1 : 2;
             request(i).record(result.durationNanos(), TimeUnit.NANOSECONDS);
+            window.recordRequest(result.representationCount(), result.errorCount() > 0, result.durationNanos());
         }
     };
     private volatile @Nullable FederationMode lastSeenMode;
@@ -225,8 +230,13 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
     private WindowStatistics toStatistics(SlidingWindow.Totals t, Duration length) {
         long p99 = t.latencyQuantileNanos(0.99);
+        long requestP99 = t.requestQuantileNanos(0.99);
         return new WindowStatistics(length, t.loads(), t.loadErrors(), t.rejections(), t.backendCalls(),
-                t.backendErrors(), t.batchCalls(), t.batchedKeys(), p99 < 0 ? Double.NaN : p99 / 1e9);
+                t.backendErrors(), t.batchCalls(), t.batchedKeys(), p99 < 0 ? Double.NaN : p99 / 1e9,
+                t.backendCalls() == 0 ? Double.NaN : t.backendNanos() / 1e9 / t.backendCalls(),
+                t.requests(), t.requestErrors(), t.requestRepresentations(),
+                requestP99 < 0 ? Double.NaN : requestP99 / 1e9,
+                t.requests() == 0 ? Double.NaN : t.requestNanos() / 1e9 / t.requests());
     }
 
     private double modeValue() {

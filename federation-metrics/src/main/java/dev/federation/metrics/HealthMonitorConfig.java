@@ -44,6 +44,10 @@ public final class HealthMonitorConfig {
     public static final long DEFAULT_MINIMUM_LOADS = 100;
     /** Backend calls the evaluation window must hold before the p99 is judged: 10. */
     public static final long DEFAULT_MINIMUM_BACKEND_CALLS = 10;
+    /** p99 of a whole {@code _entities} field above which a check is {@code CRITICAL}: 5 s. */
+    public static final Duration DEFAULT_REQUEST_P99_THRESHOLD = Duration.ofSeconds(5);
+    /** {@code _entities} fields the evaluation window must hold before their p99 is judged: 10. */
+    public static final long DEFAULT_MINIMUM_REQUESTS = 10;
 
     private static final HealthMonitorConfig DEFAULTS = custom().build();
 
@@ -60,8 +64,14 @@ public final class HealthMonitorConfig {
     private final Duration heapMinimumWindow;
     private final long minimumLoads;
     private final long minimumBackendCalls;
+    private final Duration requestP99Threshold;
+    private final long minimumRequests;
+    private final DirectWorsePolicy whenDirectIsWorse;
 
     private HealthMonitorConfig(Builder b) {
+        this.requestP99Threshold = b.requestP99Threshold;
+        this.minimumRequests = b.minimumRequests;
+        this.whenDirectIsWorse = b.whenDirectIsWorse;
         this.checkInterval = b.checkInterval;
         this.evaluationWindow = b.evaluationWindow;
         this.errorRateThreshold = b.errorRateThreshold;
@@ -159,6 +169,39 @@ public final class HealthMonitorConfig {
         return minimumBackendCalls;
     }
 
+    /**
+     * p99 of a whole {@code _entities} field (what the gateway waits for) above which a check is
+     * {@code CRITICAL}.
+     */
+    public Duration requestP99Threshold() {
+        return requestP99Threshold;
+    }
+
+    /** {@code _entities} fields the evaluation window must hold before their p99 is judged. */
+    public long minimumRequests() {
+        return minimumRequests;
+    }
+
+    /**
+     * What the monitor does when, after a rollback, {@code DIRECT} turns out to serve worse than
+     * {@code BATCHED} did (a slow backend is slow in both modes, and one call per representation multiplies
+     * it): {@link DirectWorsePolicy#RESTORE_BATCHED} (the default) or {@link DirectWorsePolicy#HOLD}.
+     */
+    public DirectWorsePolicy whenDirectIsWorse() {
+        return whenDirectIsWorse;
+    }
+
+    /** What to do when {@code DIRECT} serves worse than {@code BATCHED} did before the rollback. */
+    public enum DirectWorsePolicy {
+        /**
+         * Switch back to {@code BATCHED}, say why (WARN log, listeners), and make no new automatic rollback
+         * until a check is no longer {@code CRITICAL} or an operator sets the mode.
+         */
+        RESTORE_BATCHED,
+        /** Stay in {@code DIRECT} and say so in every report, leaving the decision to an operator. */
+        HOLD
+    }
+
     @Override
     public String toString() {
         return "HealthMonitorConfig{checkInterval=" + checkInterval + ", evaluationWindow=" + evaluationWindow
@@ -167,7 +210,8 @@ public final class HealthMonitorConfig {
                 + ", criticalChecksToRollBack=" + criticalChecksToRollBack + ", automaticRollback="
                 + automaticRollback + ", coolDown=" + (coolDown == null ? "manual" : coolDown) + ", heapWindow="
                 + heapWindow + ", heapMinimumWindow=" + heapMinimumWindow + ", minimumLoads=" + minimumLoads
-                + ", minimumBackendCalls=" + minimumBackendCalls + '}';
+                + ", minimumBackendCalls=" + minimumBackendCalls + ", requestP99>" + requestP99Threshold
+                + ", minimumRequests=" + minimumRequests + ", whenDirectIsWorse=" + whenDirectIsWorse + '}';
     }
 
     /** Builder of {@link HealthMonitorConfig}; each setter rejects a bad value at once. */
@@ -185,6 +229,9 @@ public final class HealthMonitorConfig {
         private Duration heapMinimumWindow = DEFAULT_HEAP_MINIMUM_WINDOW;
         private long minimumLoads = DEFAULT_MINIMUM_LOADS;
         private long minimumBackendCalls = DEFAULT_MINIMUM_BACKEND_CALLS;
+        private Duration requestP99Threshold = DEFAULT_REQUEST_P99_THRESHOLD;
+        private long minimumRequests = DEFAULT_MINIMUM_REQUESTS;
+        private DirectWorsePolicy whenDirectIsWorse = DirectWorsePolicy.RESTORE_BATCHED;
 
         private Builder() {
         }
@@ -297,6 +344,27 @@ public final class HealthMonitorConfig {
                 throw new IllegalArgumentException("minimumBackendCalls must be at least 1, was " + calls);
             }
             this.minimumBackendCalls = calls;
+            return this;
+        }
+
+        /** @param threshold positive */
+        public Builder requestP99Threshold(Duration threshold) {
+            this.requestP99Threshold = positive("requestP99Threshold", threshold);
+            return this;
+        }
+
+        /** @param requests at least 1 */
+        public Builder minimumRequests(long requests) {
+            if (requests < 1) {
+                throw new IllegalArgumentException("minimumRequests must be at least 1, was " + requests);
+            }
+            this.minimumRequests = requests;
+            return this;
+        }
+
+        /** What to do when {@code DIRECT} turns out worse than {@code BATCHED}; never {@code null}. */
+        public Builder whenDirectIsWorse(DirectWorsePolicy policy) {
+            this.whenDirectIsWorse = Objects.requireNonNull(policy, "whenDirectIsWorse");
             return this;
         }
 

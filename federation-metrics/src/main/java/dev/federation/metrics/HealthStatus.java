@@ -12,7 +12,13 @@ public enum HealthStatus {
     /** Batching works less well than expected (batch effectiveness below its threshold); no rollback. */
     DEGRADED(1),
     /** Error rate, p99 latency or heap growth above its threshold; confirmed, it triggers the rollback. */
-    CRITICAL(2);
+    CRITICAL(2),
+    /**
+     * The monitor rolled batching back and it has not been restored: the service runs on the fallback. Never
+     * the verdict of a single check; the report says why ({@link HealthReport#rollbackReason()}) and still
+     * holds every check. Not "worse" than {@code CRITICAL} for {@link #worst(HealthStatus)}.
+     */
+    ROLLED_BACK(3);
 
     private final int gaugeValue;
 
@@ -20,13 +26,17 @@ public enum HealthStatus {
         this.gaugeValue = gaugeValue;
     }
 
-    /** 0 healthy, 1 degraded, 2 critical. */
+    /** 0 healthy, 1 degraded, 2 critical, 3 rolled back. */
     public int gaugeValue() {
         return gaugeValue;
     }
 
     /** The worse of this and {@code other}. */
     public HealthStatus worst(HealthStatus other) {
-        return other.ordinal() > ordinal() ? other : this;
+        return other.severity() > severity() ? other : this;
+    }
+
+    private int severity() {
+        return this == ROLLED_BACK ? 1 : gaugeValue == 2 ? 3 : gaugeValue == 1 ? 2 : 0;
     }
 }

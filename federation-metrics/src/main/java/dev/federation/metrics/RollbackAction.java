@@ -9,7 +9,8 @@ import java.util.Objects;
  * it. The default, {@link #switchToDirect(FederationModeSwitch)}, flips core's kill switch; a custom action
  * (a webhook, a feature-flag service) implements this interface.
  *
- * <p>Called on the monitor's thread, one call at a time. An exception is logged and counts as not done
+ * <p>Called on the monitor's thread, one call at a time, outside the monitor's lock (a hanging webhook delays
+ * the next check, never {@code status()}, the gauge or a manual change of the switch). An exception is logged and counts as not done
  * (the monitor tries again at the next confirmed check).
  *
  * <p>Public SPI.

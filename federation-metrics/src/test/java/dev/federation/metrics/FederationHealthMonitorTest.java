@@ -94,7 +94,7 @@ class FederationHealthMonitorTest {
 
     @Test
     void healthyRunNeverTripsTheRollback() {
-        monitor(HealthMonitorConfig.custom().minimumBackendCalls(2).build());
+        monitor(HealthMonitorConfig.custom().minimumBackendCalls(2).minimumRequests(2).build());
         assertThat(registry.get("federation.health").gauge().value()).isNaN();
         List<HealthStatus> statuses = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -129,14 +129,16 @@ class FederationHealthMonitorTest {
         assertThat(rollbacks).isEmpty();
 
         HealthReport second = period();
-        assertThat(second.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(second.checksStatus()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(second.status()).isEqualTo(HealthStatus.ROLLED_BACK);
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
         assertThat(monitor.isRolledBack()).isTrue();
         assertThat(rollbacks).hasSize(1);
         assertThat(rollbacks.get(0).reason())
                 .contains("error rate 1.0000 above 0.0500 (200 of 200 loads failed)")
                 .contains("2 CRITICAL checks in a row");
-        assertThat(healthGauge()).isEqualTo(2);
+        assertThat(second.rollbackReason()).isEqualTo(rollbacks.get(0).reason());
+        assertThat(healthGauge()).isEqualTo(3);
         assertThat(registry.get("federation.health.rollbacks").functionCounter().count()).isEqualTo(1);
         assertThat(registry.get("federation.mode").gauge().value()).isZero();
 
@@ -153,25 +155,159 @@ class FederationHealthMonitorTest {
     }
 
     @Test
-    void directModeIsJudgedOnItsOwnTrafficAndNotRolledBackTwice() {
+    void directThatFailsJustTheSameIsUndoneAndTheRollbackIsHeldUntilTheFailureClears() {
         monitor(HealthMonitorConfig.ofDefaults());
+        subgraph.backend.delayMillis.set(2); // every call costs the same, so 100 one-by-one calls cost 100 times one
         subgraph.backend.failing.set(true);
         period();
         period();
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
 
-        // the first check after the change of mode reads only what came after it, which is not enough yet
+        // the first check after the change of mode reads only what came after it, which is not enough yet;
+        // it is not HEALTHY either: the service runs on the fallback
         HealthReport afterChange = period();
-        assertThat(afterChange.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(afterChange.status()).isEqualTo(HealthStatus.ROLLED_BACK);
         assertThat(afterChange.check(HealthCheck.ERROR_RATE).judged()).isFalse();
-        // still failing in direct mode: CRITICAL, but the rollback is not repeated
-        HealthReport inDirect = period();
-        assertThat(inDirect.status()).isEqualTo(HealthStatus.CRITICAL);
-        assertThat(inDirect.mode()).isEqualTo(FederationMode.DIRECT);
-        assertThat(inDirect.check(HealthCheck.BATCH_EFFECTIVENESS).judged()).isFalse();
-        period();
+        assertThat(healthGauge()).isEqualTo(3);
+        // still failing in direct mode, and slower: the monitor undoes its own rollback
+        HealthReport judged = period();
+        HealthCheck comparison = judged.check(HealthCheck.DIRECT_VS_BATCHED);
+        assertThat(comparison.judged()).isTrue();
+        assertThat(comparison.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(comparison.message()).startsWith("DIRECT serves worse than BATCHED");
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        assertThat(restores).singleElement().asString()
+                .startsWith("automatic: health monitor: DIRECT serves worse than BATCHED did");
+        // still CRITICAL in batched mode, but the rollback is not repeated while the failure lasts
+        for (int i = 0; i < 4; i++) {
+            HealthReport held = period();
+            assertThat(held.status()).isEqualTo(HealthStatus.CRITICAL);
+        }
+        assertThat(monitor.lastReport().rollbackReason()).startsWith("automatic rollback held: ");
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
         assertThat(monitor.rollbackCount()).isEqualTo(1);
-        assertThat(rollbacks).hasSize(1);
+        // once the failure clears, a new one can roll back again
+        subgraph.backend.failing.set(false);
+        assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(monitor.rollbackCount()).isEqualTo(2);
+    }
+
+    /** A slow database: every call takes as long whatever its size, so one call per representation is worse. */
+    private HealthReport slowPeriod() {
+        subgraph.users(0, 20);
+        subgraph.users(20, 20);
+        clock.add(Duration.ofSeconds(30));
+        return monitor.check();
+    }
+
+    private static HealthMonitorConfig.Builder slowDatabaseConfig() {
+        return HealthMonitorConfig.custom()
+                .p99Threshold(Duration.ofMillis(10))
+                .minimumLoads(10)
+                .minimumBackendCalls(2)
+                .minimumRequests(2);
+    }
+
+    @Test
+    void slowDatabaseRollbackIsUndoneWhenDirectProvesWorseAndNeverReportsHealthyMeanwhile() {
+        monitor(slowDatabaseConfig().build());
+        subgraph.backend.delayMillis.set(30); // 30 ms per query, whatever its size
+        List<HealthReport> reports = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            reports.add(slowPeriod());
+        }
+
+        // BATCHED: CRITICAL on p99 twice, so it rolled back
+        assertThat(reports.get(0).status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(reports.get(1).status()).isEqualTo(HealthStatus.ROLLED_BACK);
+        assertThat(rollbacks).singleElement().extracting(RollbackEvent::reason).asString().startsWith("p99 resolution");
+        // in DIRECT each request of 20 made 20 calls of 30 ms: worse, so the monitor switched back by itself
+        HealthReport verdict = reports.get(3);
+        HealthCheck comparison = verdict.check(HealthCheck.DIRECT_VS_BATCHED);
+        assertThat(comparison.status()).isEqualTo(HealthStatus.CRITICAL);
+        assertThat(comparison.value()).isGreaterThan(comparison.threshold() * 5);
+        assertThat(verdict.rollbackReason()).contains("DIRECT serves worse than BATCHED");
+        assertThat(restores).singleElement().asString().startsWith("automatic: health monitor: DIRECT serves worse");
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+        // from the rollback on, no report and no gauge value said HEALTHY; no second rollback
+        assertThat(reports.subList(1, 8)).extracting(HealthReport::status).doesNotContain(HealthStatus.HEALTHY);
+        assertThat(reports.subList(4, 8)).extracting(HealthReport::status).containsOnly(HealthStatus.CRITICAL);
+        assertThat(reports.get(7).rollbackReason()).startsWith("automatic rollback held: ");
+        assertThat(monitor.rollbackCount()).isEqualTo(1);
+        assertThat(healthGauge()).isEqualTo(2);
+
+        // the database recovers: healthy, and the hold is lifted
+        subgraph.backend.delayMillis.set(0);
+        assertThat(slowPeriod().status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(monitor.lastReport().rollbackReason()).isNull();
+    }
+
+    @Test
+    void slowDatabaseWithTheHoldPolicyStaysDirectAndSaysWhy() {
+        monitor(slowDatabaseConfig().whenDirectIsWorse(HealthMonitorConfig.DirectWorsePolicy.HOLD).build());
+        subgraph.backend.delayMillis.set(30);
+        HealthReport last = null;
+        for (int i = 0; i < 6; i++) {
+            last = slowPeriod();
+        }
+
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(last.status()).isEqualTo(HealthStatus.ROLLED_BACK);
+        assertThat(last.rollbackReason()).startsWith("p99 resolution").contains("DIRECT serves worse than BATCHED");
+        assertThat(healthGauge()).isEqualTo(3);
+        assertThat(restores).isEmpty();
+    }
+
+    @Test
+    void aSlowRollbackActionBlocksNeitherTheStatusNorTheGaugeNorTheSwitch() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+                .heapSampler(heapBytes::get)
+                .rollbackAction(event -> {
+                    entered.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS); // a webhook that hangs
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .build();
+        monitor.bindTo(registry);
+        subgraph.backend.failing.set(true);
+        period();
+        subgraph.users(0, 100);
+        subgraph.users(100, 100);
+        clock.add(Duration.ofSeconds(30));
+        java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<HealthReport> checking = threads.submit(monitor::check);
+            assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+            // while the action hangs: status, report, gauge and a manual switch all answer
+            java.util.concurrent.Future<Object[]> reads = threads.submit(() -> {
+                HealthStatus status = monitor.status();
+                double gauge = healthGauge();
+                modeSwitch.set(FederationMode.DIRECT, "operator, while the webhook hangs");
+                return new Object[] {status, gauge, monitor.lastReport()};
+            });
+            Object[] read = reads.get(60, TimeUnit.SECONDS);
+            assertThat(read[0]).isEqualTo(HealthStatus.CRITICAL);
+            assertThat(read[1]).isEqualTo(2.0);
+            assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+            assertThat(checking.isDone()).isFalse();
+
+            release.countDown();
+            assertThat(checking.get(60, TimeUnit.SECONDS).status()).isEqualTo(HealthStatus.ROLLED_BACK);
+            assertThat(monitor.rollbackCount()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -206,8 +342,13 @@ class FederationHealthMonitorTest {
         period();
         subgraph.backend.failing.set(false);
         for (int i = 0; i < 20; i++) {
-            assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
+            HealthReport report = period();
+            // direct mode fixes the errors: it stays, and the report says it runs rolled back, never HEALTHY
+            assertThat(report.status()).isEqualTo(HealthStatus.ROLLED_BACK);
+            assertThat(report.checksStatus()).isEqualTo(HealthStatus.HEALTHY);
         }
+        assertThat(monitor.lastReport().check(HealthCheck.DIRECT_VS_BATCHED).message())
+                .startsWith("DIRECT serves no worse");
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
 
         modeSwitch.set(FederationMode.BATCHED, "operator: backend fixed");
@@ -225,7 +366,8 @@ class FederationHealthMonitorTest {
 
     @Test
     void coolDownRestoresBatchingOnlyWhenNoLongerCritical() {
-        monitor(HealthMonitorConfig.custom().coolDown(Duration.ofMinutes(5)).build());
+        monitor(HealthMonitorConfig.custom().coolDown(Duration.ofMinutes(5))
+                .whenDirectIsWorse(HealthMonitorConfig.DirectWorsePolicy.HOLD).build());
         subgraph.backend.failing.set(true);
         period();
         period();
@@ -234,7 +376,9 @@ class FederationHealthMonitorTest {
         // still failing after the cool-down: stays direct
         period(); // the first check after the change of mode has too little data of the new mode
         for (int i = 0; i < 12; i++) {
-            assertThat(period().status()).isEqualTo(HealthStatus.CRITICAL);
+            HealthReport report = period();
+            assertThat(report.status()).isEqualTo(HealthStatus.ROLLED_BACK);
+            assertThat(report.checksStatus()).isEqualTo(HealthStatus.CRITICAL);
         }
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
 

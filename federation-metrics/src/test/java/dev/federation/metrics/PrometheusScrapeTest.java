@@ -112,7 +112,7 @@ class PrometheusScrapeTest {
                 .containsEntry("federation_batch_size_sum{typename=\"Product\"}", 2.0);
 
         // 1 + 1 batch calls and 5 direct calls of User; durations vary, counts do not
-        String[] timeLe = {"0.01", "0.05", "0.1", "0.5", "1.0", "2.0", "+Inf"};
+        String[] timeLe = {"0.01", "0.05", "0.1", "0.5", "1.0", "2.0", "5.0", "10.0", "+Inf"};
         double previous = 0;
         for (String le : timeLe) {
             Double bucket = s.get("federation_entity_resolution_seconds_bucket{typename=\"User\",le=\"" + le + "\"}");

@@ -99,7 +99,26 @@ public final class SlidingWindow {
             s.batchCalls.increment();
             s.batchedKeys.add(size);
         }
+        s.backendNanos.add(durationNanos);
         s.latency.incrementAndGet(LatencyBuckets.index(durationNanos));
+    }
+
+    /**
+     * An {@code _entities} field ended.
+     *
+     * @param representations its representations
+     * @param failed {@code true} when any of them failed
+     * @param durationNanos the field's duration
+     */
+    public void recordRequest(int representations, boolean failed, long durationNanos) {
+        Slice s = current();
+        s.requests.increment();
+        if (failed) {
+            s.requestErrors.increment();
+        }
+        s.requestRepresentations.add(representations);
+        s.requestNanos.add(durationNanos);
+        s.requestLatency.incrementAndGet(LatencyBuckets.index(durationNanos));
     }
 
     /** The sums of the last window. */
@@ -132,7 +151,13 @@ public final class SlidingWindow {
         long backendErrors = 0;
         long batchCalls = 0;
         long batchedKeys = 0;
+        long backendNanos = 0;
+        long requests = 0;
+        long requestErrors = 0;
+        long requestRepresentations = 0;
+        long requestNanos = 0;
         long[] buckets = new long[latency ? LatencyBuckets.COUNT : 0];
+        long[] requestBuckets = new long[latency ? LatencyBuckets.COUNT : 0];
         for (Slice s : ring) {
             synchronized (s) {
                 long e = s.epoch;
@@ -146,13 +171,19 @@ public final class SlidingWindow {
                 backendErrors += s.backendErrors.sum();
                 batchCalls += s.batchCalls.sum();
                 batchedKeys += s.batchedKeys.sum();
+                backendNanos += s.backendNanos.sum();
+                requests += s.requests.sum();
+                requestErrors += s.requestErrors.sum();
+                requestRepresentations += s.requestRepresentations.sum();
+                requestNanos += s.requestNanos.sum();
                 for (int i = 0; i < buckets.length; i++) {
                     buckets[i] += s.latency.get(i);
+                    requestBuckets[i] += s.requestLatency.get(i);
                 }
             }
         }
         return new Totals(loads, loadErrors, rejections, backendCalls, backendErrors, batchCalls, batchedKeys,
-                buckets);
+                backendNanos, buckets, requests, requestErrors, requestRepresentations, requestNanos, requestBuckets);
     }
 
     /**
@@ -165,14 +196,26 @@ public final class SlidingWindow {
      * @param backendErrors backend calls that failed as a whole
      * @param batchCalls batch calls ({@code BATCHED} mode)
      * @param batchedKeys keys sent in batch calls
+     * @param backendNanos the summed durations of the backend calls
      * @param latencyBuckets backend call durations in {@link LatencyBuckets}
+     * @param requests {@code _entities} fields that ended
+     * @param requestErrors those of them with at least one failed representation
+     * @param requestRepresentations their representations
+     * @param requestNanos their summed durations
+     * @param requestLatencyBuckets their durations in {@link LatencyBuckets}
      */
     public record Totals(long loads, long loadErrors, long rejections, long backendCalls, long backendErrors,
-            long batchCalls, long batchedKeys, long[] latencyBuckets) {
+            long batchCalls, long batchedKeys, long backendNanos, long[] latencyBuckets, long requests,
+            long requestErrors, long requestRepresentations, long requestNanos, long[] requestLatencyBuckets) {
 
         /** The {@code q} quantile of the backend call durations in nanoseconds, or -1 without a call. */
         public long latencyQuantileNanos(double q) {
             return LatencyBuckets.quantile(latencyBuckets, q);
+        }
+
+        /** The {@code q} quantile of the {@code _entities} field durations in nanoseconds, or -1 without one. */
+        public long requestQuantileNanos(double q) {
+            return LatencyBuckets.quantile(requestLatencyBuckets, q);
         }
     }
 
@@ -185,7 +228,13 @@ public final class SlidingWindow {
         final LongAdder backendErrors = new LongAdder();
         final LongAdder batchCalls = new LongAdder();
         final LongAdder batchedKeys = new LongAdder();
+        final LongAdder backendNanos = new LongAdder();
         final AtomicLongArray latency = new AtomicLongArray(LatencyBuckets.COUNT);
+        final LongAdder requests = new LongAdder();
+        final LongAdder requestErrors = new LongAdder();
+        final LongAdder requestRepresentations = new LongAdder();
+        final LongAdder requestNanos = new LongAdder();
+        final AtomicLongArray requestLatency = new AtomicLongArray(LatencyBuckets.COUNT);
 
         void reset(long newEpoch) {
             loads.reset();
@@ -195,8 +244,14 @@ public final class SlidingWindow {
             backendErrors.reset();
             batchCalls.reset();
             batchedKeys.reset();
+            backendNanos.reset();
+            requests.reset();
+            requestErrors.reset();
+            requestRepresentations.reset();
+            requestNanos.reset();
             for (int i = 0; i < latency.length(); i++) {
                 latency.set(i, 0);
+                requestLatency.set(i, 0);
             }
             epoch = newEpoch;
         }
