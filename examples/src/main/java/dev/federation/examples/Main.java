@@ -73,34 +73,81 @@ public final class Main {
     private Main() {
     }
 
+    /** The flags of {@code demo}, and whether each takes a value. */
+    static final Map<String, Boolean> DEMO_FLAGS = Map.of("rounds", true, "warmup", true, "users", true,
+            "posts", true, "products", true, "quiet", false, "db-round-trip-ms", true);
+    /** The flags of {@code serve}, and whether each takes a value. */
+    static final Map<String, Boolean> SERVE_FLAGS = Map.ofEntries(Map.entry("users-port", true),
+            Map.entry("posts-port", true), Map.entry("products-port", true), Map.entry("compat-port", true),
+            Map.entry("host", true), Map.entry("mode", true), Map.entry("product-cache", false),
+            Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
+            Map.entry("db-round-trip-ms", true));
+
+    /** A parsed command line: {@code demo}, {@code serve} or {@code help}, and its flags. */
+    record Command(String name, Map<String, String> flags) {
+    }
+
+    /**
+     * Parses the command line. {@code help}, {@code -h} or {@code --help} anywhere asks for the usage.
+     *
+     * @throws IllegalArgumentException for an unknown command or flag, a missing value or a stray argument
+     */
+    static Command parse(List<String> args) {
+        for (String a : args) {
+            if (a.equals("help") || a.equals("-h") || a.equals("--help")) {
+                return new Command("help", Map.of());
+            }
+        }
+        List<String> rest = new ArrayList<>(args);
+        String command = rest.isEmpty() || rest.get(0).startsWith("-") ? "demo" : rest.remove(0);
+        Map<String, Boolean> known = switch (command) {
+            case "demo" -> DEMO_FLAGS;
+            case "serve" -> SERVE_FLAGS;
+            default -> throw new IllegalArgumentException("unknown command: " + command);
+        };
+        Map<String, String> flags = flags(rest, known);
+        if (flags.containsKey("mode")) {
+            String m = flags.get("mode").toUpperCase(Locale.ROOT);
+            if (!m.equals("BATCHED") && !m.equals("DIRECT")) {
+                throw new IllegalArgumentException("--mode must be BATCHED or DIRECT, was " + flags.get("mode"));
+            }
+        }
+        return new Command(command, flags);
+    }
+
     /** Runs the command line; see the class comment. */
     public static void main(String[] args) {
-        List<String> rest = new ArrayList<>(List.of(args));
-        String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "demo" : rest.remove(0);
-        Map<String, String> flags;
+        Command c;
         try {
-            flags = flags(rest);
+            c = parse(List.of(args));
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("federation-examples: " + e.getMessage());
             System.err.println(USAGE_TEXT);
             System.exit(USAGE);
             return;
         }
         try {
-            switch (command) {
+            switch (c.name()) {
                 case "demo" -> {
                     configureLogs("System.err", "WARN");
-                    System.exit(demo(flags, System.out));
+                    System.exit(demo(c.flags(), System.out));
                 }
                 case "serve" -> {
                     configureLogs("System.out", "INFO");
-                    serve(flags);
+                    OpenTelemetrySetup otel;
+                    try {
+                        otel = OpenTelemetrySetup.fromEnvironment();
+                    } catch (OpenTelemetrySetup.UnsupportedSettingException e) {
+                        System.err.println("federation-examples: " + e.getMessage());
+                        System.exit(USAGE);
+                        return;
+                    }
+                    serve(c.flags(), otel);
                 }
-                case "help", "-h", "--help" -> System.out.println(USAGE_TEXT);
-                default -> throw new IllegalArgumentException("unknown command: " + command);
+                default -> System.out.println(USAGE_TEXT);
             }
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("federation-examples: " + e.getMessage());
             System.err.println(USAGE_TEXT);
             System.exit(USAGE);
         } catch (IllegalStateException e) {
@@ -126,11 +173,11 @@ public final class Main {
         if (flags.containsKey("quiet")) {
             b.progress(null);
         }
-        DemoReport report = GoLiveDemo.run(b.build());
-        out.println();
-        out.println("Go-live success metrics (measured)");
-        out.println();
-        out.print(report.table());
+        DemoReport report = GoLiveDemo.run(b.build()); // the subgraphs are stopped: no thread logs from here on
+        System.err.flush();
+        // one write, so that nothing written to stderr can land inside the table when both go to one file
+        out.print(System.lineSeparator() + "Go-live success metrics (measured)" + System.lineSeparator()
+                + System.lineSeparator() + report.table());
         out.flush();
         if (!report.targetsMet()) {
             for (DemoReport.Row r : report.misses()) {
@@ -142,11 +189,10 @@ public final class Main {
         return 0;
     }
 
-    private static void serve(Map<String, String> flags) {
+    private static void serve(Map<String, String> flags, OpenTelemetrySetup otel) {
         FederationMode mode = flags.containsKey("mode")
                 ? FederationMode.valueOf(flags.get("mode").toUpperCase(Locale.ROOT))
                 : FederationModeSwitch.fromEnvironment().mode();
-        OpenTelemetrySetup otel = OpenTelemetrySetup.fromEnvironment();
         ClusterConfig.Builder b = ClusterConfig.custom()
                 .sizes(intFlag(flags, "users", SubgraphConfig.DEFAULT_USERS),
                         intFlag(flags, "posts", SubgraphConfig.DEFAULT_POSTS),
@@ -223,7 +269,13 @@ public final class Main {
         return List.of(server, obs);
     }
 
-    static Map<String, String> flags(List<String> args) {
+    /**
+     * The flags of {@code args}, each of {@code known} (name to whether it takes a value): {@code --name value},
+     * {@code --name=value}, or {@code --name} for a switch.
+     *
+     * @throws IllegalArgumentException for an unknown flag, a missing value or a stray argument
+     */
+    static Map<String, String> flags(List<String> args, Map<String, Boolean> known) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -232,13 +284,24 @@ public final class Main {
             }
             String name = a.substring(2);
             int eq = name.indexOf('=');
+            String value = null;
             if (eq >= 0) {
-                out.put(name.substring(0, eq), name.substring(eq + 1));
-            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                out.put(name, args.get(++i));
-            } else {
-                out.put(name, "true");
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
             }
+            Boolean takesValue = known.get(name);
+            if (takesValue == null) {
+                throw new IllegalArgumentException("unknown flag: --" + name);
+            }
+            if (takesValue && value == null) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    throw new IllegalArgumentException("--" + name + " needs a value");
+                }
+                value = args.get(++i);
+            } else if (!takesValue && value != null) {
+                throw new IllegalArgumentException("--" + name + " takes no value");
+            }
+            out.put(name, takesValue ? value : "true");
         }
         return out;
     }

@@ -15,15 +15,42 @@ class MainTest {
 
     @Test
     void flagsTakeValuesEqualsFormsAndSwitches() {
-        assertThat(Main.flags(List.of("--rounds", "5", "--users=2000", "--quiet", "--posts", "3000")))
+        assertThat(Main.flags(List.of("--rounds", "5", "--users=2000", "--quiet", "--posts", "3000"), Main.DEMO_FLAGS))
                 .containsExactly(Map.entry("rounds", "5"), Map.entry("users", "2000"), Map.entry("quiet", "true"),
                         Map.entry("posts", "3000"));
     }
 
     @Test
     void strayArgumentIsRefused() {
-        assertThatThrownBy(() -> Main.flags(List.of("rounds"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("rounds");
+        assertThatThrownBy(() -> Main.parse(List.of("demo", "rounds"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unexpected argument: rounds");
+    }
+
+    @Test
+    void unknownFlagsCommandsAndValuesAreUsageErrors() {
+        assertThatThrownBy(() -> Main.parse(List.of("serve", "--users-prot", "5501")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --users-prot");
+        assertThatThrownBy(() -> Main.parse(List.of("serve", "--rounds", "3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --rounds");
+        assertThatThrownBy(() -> Main.parse(List.of("srve"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown command: srve");
+        assertThatThrownBy(() -> Main.parse(List.of("serve", "--users-port")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--users-port needs a value");
+        assertThatThrownBy(() -> Main.parse(List.of("serve", "--mode", "FAST")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--mode must be BATCHED or DIRECT, was FAST");
+        assertThatThrownBy(() -> Main.parse(List.of("--quiet=yes"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--quiet takes no value");
+    }
+
+    @Test
+    void helpAtAnyPositionAsksForTheUsage() {
+        for (List<String> args : List.of(List.of("--help"), List.of("-h"), List.of("help"),
+                List.of("serve", "--help"), List.of("demo", "--rounds", "3", "-h"), List.of("serve", "--bogus", "help"))) {
+            assertThat(Main.parse(args).name()).as("%s", args).isEqualTo("help");
+        }
+        assertThat(Main.parse(List.of()).name()).isEqualTo("demo");
+        assertThat(Main.parse(List.of("serve", "--product-cache", "--mode", "direct")).flags())
+                .containsExactly(Map.entry("product-cache", "true"), Map.entry("mode", "direct"));
     }
 
     @Test

@@ -5,7 +5,12 @@ import com.apollographql.federation.graphqljava.tracing.FederatedTracingInstrume
 import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
+import dev.federation.core.InvalidKeyException;
 import dev.federation.core.Representation;
+import dev.federation.examples.subgraphs.ParsedDocuments;
+import dev.federation.examples.subgraphs.QueryLimits;
+import dev.federation.examples.subgraphs.Subgraph;
+import graphql.execution.instrumentation.ChainedInstrumentation;
 import dev.federation.examples.compat.CompatData.DeprecatedProduct;
 import dev.federation.examples.compat.CompatData.Inventory;
 import dev.federation.examples.compat.CompatData.Product;
@@ -123,8 +128,9 @@ public final class CompatSubgraph {
                 .fetchEntities(entities.fetcher())
                 .resolveEntityType(entities.typeResolver())
                 .build();
-        this.graphQL = GraphQL.newGraphQL(schema)
-                .instrumentation(new FederatedTracingInstrumentation())
+        this.graphQL = Subgraph.newGraphQL(schema, new ParsedDocuments())
+                .instrumentation(new ChainedInstrumentation(QueryLimits.instrumentation(),
+                        new FederatedTracingInstrumentation()))
                 .build();
     }
 
@@ -218,7 +224,7 @@ public final class CompatSubgraph {
                 // not an integer, or out of Int's range: rejected below
             }
         }
-        throw new IllegalArgumentException("field '" + field + "' must be an Int");
+        throw new InvalidKeyException("field '" + field + "' must be an Int");
     }
 
     private static @Nullable String header(Map<String, String> headers, String name) {

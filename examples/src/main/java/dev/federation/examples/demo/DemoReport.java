@@ -38,8 +38,11 @@ public final class DemoReport {
      * @param after the value in {@code BATCHED} mode
      * @param result {@code PASS}/{@code FAIL} and the comparison, or an empty string for a line without target
      * @param met {@code false} only when a target is missed
+     * @param timing {@code true} for a verdict on measured time, which a loaded machine can swing (a test
+     *     checks the other verdicts; the demo's exit status checks all)
      */
-    public record Row(String metric, String target, String before, String after, String result, boolean met) {
+    public record Row(String metric, String target, String before, String after, String result, boolean met,
+            boolean timing) {
     }
 
     private final DemoConfig config;
@@ -93,18 +96,18 @@ public final class DemoReport {
                 num(after.sqlPerRequest()), reduction >= TARGET_SQL_REDUCTION,
                 String.format(Locale.ROOT, "-%.1f %%", reduction * 100)));
         out.add(new Row("SQL queries per _entities call (" + config.representations() + " users)", "-",
-                num(before.sqlPerUserEntitiesCall()), num(after.sqlPerUserEntitiesCall()), "", true));
+                num(before.sqlPerUserEntitiesCall()), num(after.sqlPerUserEntitiesCall()), "", true, false));
         double p50Speedup = after.p50Nanos() == 0 ? 0 : (double) before.p50Nanos() / after.p50Nanos();
         double p99Speedup = after.p99Nanos() == 0 ? 0 : (double) before.p99Nanos() / after.p99Nanos();
-        out.add(row("Response time p50", "faster", ms(before.p50Nanos()), ms(after.p50Nanos()),
+        out.add(timingRow("Response time p50", "faster", ms(before.p50Nanos()), ms(after.p50Nanos()),
                 after.p50Nanos() < before.p50Nanos(), speed(p50Speedup)));
-        out.add(row("Response time p99", "< 500 ms", ms(before.p99Nanos()), ms(after.p99Nanos()),
+        out.add(timingRow("Response time p99", "< 500 ms", ms(before.p99Nanos()), ms(after.p99Nanos()),
                 after.p99Nanos() / 1e6 < TARGET_P99_MS, speed(p99Speedup)));
         out.add(row("Batch effectiveness", "> 80 %", pct(before.batchEffectiveness()),
                 pct(after.batchEffectiveness()), after.batchEffectiveness() > TARGET_EFFECTIVENESS, ""));
         out.add(row("Average batch size", "> 50", num(before.averageBatchSize()), num(after.averageBatchSize()),
                 after.averageBatchSize() > TARGET_BATCH_SIZE, ""));
-        out.add(row("p99 entity resolution", "< 100 ms", ms(before.p99ResolutionNanos()),
+        out.add(timingRow("p99 entity resolution (per backend call)", "< 100 ms", ms(before.p99ResolutionNanos()),
                 ms(after.p99ResolutionNanos()), after.p99ResolutionNanos() / 1e6 < TARGET_RESOLUTION_P99_MS, ""));
         out.add(row("Error rate", "< 1 %", pct(before.errorRate()), pct(after.errorRate()),
                 after.errorRate() < TARGET_ERROR_RATE && before.errorRate() < TARGET_ERROR_RATE, ""));
@@ -115,7 +118,14 @@ public final class DemoReport {
 
     private static Row row(String metric, String target, String before, String after, boolean met, String detail) {
         return new Row(metric, target, before, after, (met ? "PASS" : "FAIL") + (detail.isEmpty() ? "" : " (" + detail
-                + ")"), met);
+                + ")"), met, false);
+    }
+
+    /** A verdict on time: PASS only when met (a slower batched run is a FAIL, whatever the reason). */
+    private static Row timingRow(String metric, String target, String before, String after, boolean met,
+            String detail) {
+        Row r = row(metric, target, before, after, met, detail);
+        return new Row(r.metric(), r.target(), r.before(), r.after(), r.result(), r.met(), true);
     }
 
     /** The table, as Markdown with aligned columns, followed by a summary line. */
@@ -150,6 +160,8 @@ public final class DemoReport {
                 rt == 0 ? "in-memory H2 (no network round trip)"
                         : String.format(Locale.ROOT, "H2 + %.2f ms simulated round trip per SQL statement", rt / 1e6),
                 elapsedNanos / 1e9));
+        sb.append("p99 entity resolution is the time of one backend call: one key a call before, 100 keys a call"
+                + " after, which is why it rises with batching while the request time falls.\n");
         return sb.toString();
     }
 

@@ -116,13 +116,19 @@ public final class GoLiveDemo {
         List<Long> latencies = new ArrayList<>(rounds * REQUESTS_PER_ROUND);
         long errors = 0;
         PrintStream progress = config.progress();
+        // drawn in place only on a terminal; in a log, a plain line at each quarter
+        boolean inPlace = System.console() != null;
         for (int r = 0; r < rounds; r++) {
             errors += round(firstRound + r, latencies);
             if (progress != null) {
-                bar(progress, label, r + 1, rounds);
+                if (inPlace) {
+                    bar(progress, label, r + 1, rounds);
+                } else if ((r + 1) * 4 / rounds != r * 4 / rounds || r + 1 == rounds) {
+                    progress.printf(Locale.ROOT, "  %s %d/%d rounds%n", label, r + 1, rounds);
+                }
             }
         }
-        if (progress != null) {
+        if (progress != null && inPlace) {
             progress.println();
         }
         List<Long> resolution = timings.drain();

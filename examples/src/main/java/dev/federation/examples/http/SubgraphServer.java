@@ -2,51 +2,78 @@ package dev.federation.examples.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import graphql.ExecutionResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Serves one {@link GraphQlEndpoint} over HTTP with the JDK's built-in server.
+ * Serves one {@link GraphQlEndpoint} over HTTP with an embedded Jetty 12 server, hardened for traffic that
+ * comes from the network.
  *
  * <p>Routes:
  * <ul>
- *   <li>{@code POST /graphql}: a JSON body {@code {"query": ..., "variables": {...}, "operationName": ...}},
- *       answered with the result's specification map as {@code application/json} (status 200; 400 for a
- *       body that is not such an object);</li>
+ *   <li>{@code POST /graphql} with {@code Content-Type: application/json} (415 otherwise: a browser form or
+ *       {@code text/plain} cannot make a cross-site request run, as Apollo Router's CSRF prevention and
+ *       Spring require), a JSON body {@code {"query": ..., "variables": {...}, "operationName": ...}}, answered
+ *       with the result's specification map as {@code application/json} (status 200; 400 for a body that is
+ *       not such an object);</li>
  *   <li>{@code GET} routes added with {@link Builder#json}, {@link Builder#text} or {@link Builder#get}
  *       (metrics, health, debug statistics);</li>
  *   <li>{@code POST /admin/mode} when a {@link Builder#modeSwitch(FederationModeSwitch) mode switch} is given:
  *       body {@code {"mode": "DIRECT" | "BATCHED", "reason": "..."}}, header
- *       {@code Authorization: Bearer <token>}. Refused with 403 when no admin token is configured and with
- *       401 when the header is missing or wrong.</li>
+ *       {@code Authorization: Bearer <token>} (the scheme case-insensitive, RFC 6750; the token compared as
+ *       sent, in constant time). Refused with 403 when no admin token is configured and with 401 when the
+ *       header is missing or wrong.</li>
+ * </ul>
+ *
+ * <p>Defences:
+ * <ul>
+ *   <li>an idle timeout ({@link Builder#idleTimeout(Duration)}, default 30 s) closes a connection that sends
+ *       nothing, whether its headers are unfinished (slowloris) or it is between requests; a body must
+ *       arrive at 1 KB/s at least; connections waiting for bytes hold no thread;</li>
+ *   <li>a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from {@code Content-Length} before
+ *       anything is read, or as soon as a chunked body passes the limit; headers over 16 KB get 431;</li>
+ *   <li>at most {@link Builder#threads(int)} GraphQL requests run at once; one more gets 503 with
+ *       {@code Retry-After}. The {@code GET} routes ({@code /health}, {@code /metrics}) do not count against
+ *       that limit and have threads of their own, so they answer while {@code /graphql} is saturated;</li>
+ *   <li>an exception or an {@code Error} in a handler ends that request with a 500 (no stack trace in the
+ *       body) and never a worker thread;</li>
+ *   <li>the {@link RequestListener}s see only known routes and methods: anything else is {@code other}, so
+ *       invented paths and methods add no metric series.</li>
  * </ul>
  * Each request runs with {@code request_id} in the SLF4J MDC (the caller's {@code X-Request-Id} or a made
  * one), and is logged at DEBUG as one record with {@code operation=http_request}, {@code request_id},
@@ -68,39 +95,45 @@ public final class SubgraphServer implements AutoCloseable {
 
     /** Default address to bind. */
     public static final String DEFAULT_HOST = "127.0.0.1";
-    /** Default number of request threads. */
+    /** Default number of GraphQL requests served at once. */
     public static final int DEFAULT_THREADS = 16;
-    /** Largest request body accepted, in bytes. */
-    public static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** Default largest request body accepted, in bytes (10,000 representations take about 400 KB). */
+    public static final int DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+    /** Default time a connection may stay silent before it is closed. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Largest request header block, in bytes. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Slowest accepted request body, bytes per second. */
+    public static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Threads kept for the {@code GET} routes and Jetty's own work, beyond the GraphQL ones. */
+    static final int EXTRA_THREADS = 12;
     /** The environment variable that holds the admin token. */
     public static final String ADMIN_TOKEN_VARIABLE = "FEDERATION_ADMIN_TOKEN";
-
-    static {
-        // the JDK server leaves Nagle's algorithm on unless told otherwise: a response written as headers then
-        // body waits for the client's delayed ACK, adding milliseconds to every request. Read once, when the
-        // JDK's server configuration is first loaded; an explicit -Dsun.net.httpserver.nodelay wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    /** The value the {@link RequestListener}s see for an unknown path or method. */
+    public static final String OTHER = "other";
 
     private static final Logger LOG = LoggerFactory.getLogger(SubgraphServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST");
 
     private final String name;
     private final GraphQlEndpoint endpoint;
     private final String host;
     private final int requestedPort;
     private final int threads;
+    private final int maxBodyBytes;
+    private final Duration idleTimeout;
+    private final Semaphore graphqlPermits;
     private final @Nullable FederationModeSwitch modeSwitch;
     private final byte @Nullable [] adminToken;
     private final Map<String, Route> routes;
+    private final Set<String> knownPaths;
     private final List<RequestListener> listeners;
     private final Interceptor interceptor;
-    private @Nullable HttpServer server;
-    private @Nullable ExecutorService executor;
+    private @Nullable Server server;
+    private @Nullable ServerConnector connector;
 
     private SubgraphServer(Builder b) {
         this.name = b.name;
@@ -108,10 +141,17 @@ public final class SubgraphServer implements AutoCloseable {
         this.host = b.host;
         this.requestedPort = b.port;
         this.threads = b.threads;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.idleTimeout = b.idleTimeout;
+        this.graphqlPermits = new Semaphore(b.threads);
         this.modeSwitch = b.modeSwitch;
-        this.adminToken = b.adminToken == null || b.adminToken.isBlank() ? null
+        this.adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null
                 : b.adminToken.getBytes(StandardCharsets.UTF_8);
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
+        Set<String> known = new HashSet<>(b.routes.keySet());
+        known.add("/graphql");
+        known.add("/admin/mode");
+        this.knownPaths = Set.copyOf(known);
         this.listeners = List.copyOf(b.listeners);
         this.interceptor = b.interceptor;
     }
@@ -131,25 +171,39 @@ public final class SubgraphServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException(name + " already started");
         }
-        HttpServer s;
+        QueuedThreadPool pool = new QueuedThreadPool(threads + EXTRA_THREADS, 4);
+        pool.setName(name + "-http");
+        pool.setDaemon(true);
+        Server s = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+        http.setIdleTimeout(idleTimeout.toMillis());
+        // Jetty's parser caches header fields and by default matches their values case-insensitively: a
+        // token differing from a cached one only in case would read as the cached one
+        http.setHeaderCacheCaseSensitive(true);
+        ServerConnector c = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
+        c.setHost(host);
+        c.setPort(requestedPort);
+        c.setIdleTimeout(idleTimeout.toMillis());
+        c.setAcceptQueueSize(128);
+        s.addConnector(c);
+        s.setHandler(new Dispatcher());
+        s.setStopTimeout(0);
         try {
-            s = HttpServer.create(new InetSocketAddress(host, requestedPort), 128);
-        } catch (IOException e) {
+            s.start();
+        } catch (Exception e) {
+            try {
+                s.stop();
+            } catch (Exception ignored) {
+                // it did not start
+            }
             throw new IllegalStateException("cannot bind " + name + " to " + host + ":" + requestedPort + ": "
                     + e.getMessage(), e);
         }
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, name + "-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ExecutorService ex = Executors.newFixedThreadPool(threads, tf);
-        s.setExecutor(ex);
-        s.createContext("/", this::handle);
-        s.start();
         this.server = s;
-        this.executor = ex;
+        this.connector = c;
         LOG.atInfo().addKeyValue("subgraph", name).addKeyValue("url", uri().toString())
                 .log("{} subgraph listening on {}", name, uri());
         return this;
@@ -157,8 +211,8 @@ public final class SubgraphServer implements AutoCloseable {
 
     /** The bound port; the requested one until started. */
     public synchronized int port() {
-        HttpServer s = server;
-        return s == null ? requestedPort : s.getAddress().getPort();
+        ServerConnector c = connector;
+        return c == null ? requestedPort : c.getLocalPort();
     }
 
     /** The base URI, e.g. {@code http://127.0.0.1:4001}. */
@@ -179,19 +233,14 @@ public final class SubgraphServer implements AutoCloseable {
     /** Stops serving at once; idempotent. */
     @Override
     public synchronized void close() {
-        HttpServer s = server;
-        ExecutorService ex = executor;
+        Server s = server;
         server = null;
-        executor = null;
+        connector = null;
         if (s != null) {
-            s.stop(0);
-        }
-        if (ex != null) {
-            ex.shutdownNow();
             try {
-                ex.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                s.stop();
+            } catch (Exception e) {
+                LOG.warn("{} subgraph server did not stop cleanly", name, e);
             }
         }
     }
@@ -201,53 +250,132 @@ public final class SubgraphServer implements AutoCloseable {
         return "SubgraphServer[" + name + " " + uri() + "]";
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
-        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = name + "-" + REQUEST_IDS.incrementAndGet();
-        }
-        MDC.put("request_id", requestId);
-        int status = 500;
-        try {
-            Response response = dispatch(exchange, method, path, requestId);
-            status = response.status();
-            send(exchange, response);
-        } catch (RuntimeException | IOException e) {
-            LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", path)
-                    .log("request failed");
+    /** Every request: dispatch, answer, tell the listeners; nothing thrown escapes. */
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+            long start = System.nanoTime();
+            String method = request.getMethod();
+            String path = request.getHttpURI().getPath();
+            String requestId = request.getHeaders().get("X-Request-Id");
+            if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
+                requestId = name + "-" + REQUEST_IDS.incrementAndGet();
+            }
+            MDC.put("request_id", requestId);
+            Response answer;
+            Exchange exchange = new Exchange(request);
             try {
-                send(exchange, error(500, "internal error"));
-            } catch (IOException | RuntimeException ignored) {
-                // the client is gone
+                answer = dispatch(exchange, method, path == null ? "" : path, requestId);
+            } catch (Throwable e) { // an Error too: this request fails, the worker lives on
+                LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", path)
+                        .log("request failed");
+                answer = error(500, "internal error");
             }
-        } finally {
-            long nanos = System.nanoTime() - start;
-            for (RequestListener l : listeners) {
-                try {
-                    l.completed(method, path, status, nanos);
-                } catch (RuntimeException e) {
-                    LOG.warn("request listener failed", e);
+            try {
+                if (exchange.unreadBody()) {
+                    // answered without reading the body (415, 413, 405...): the connection cannot be reused
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 }
+                send(method, response, callback, answer);
+            } catch (Throwable e) {
+                callback.failed(e);
+            } finally {
+                long nanos = System.nanoTime() - start;
+                String knownMethod = KNOWN_METHODS.contains(method) ? method : OTHER;
+                String knownPath = path != null && knownPaths.contains(path) ? path : OTHER;
+                for (RequestListener l : listeners) {
+                    try {
+                        l.completed(knownMethod, knownPath, answer.status(), nanos);
+                    } catch (RuntimeException e) {
+                        LOG.warn("request listener failed", e);
+                    }
+                }
+                LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
+                        .addKeyValue("http_method", knownMethod).addKeyValue("path", knownPath)
+                        .addKeyValue("status", answer.status())
+                        .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                        .log("{} {} {}", knownMethod, knownPath, answer.status());
+                MDC.remove("request_id");
             }
-            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
-                    .addKeyValue("http_method", method)
-                    .addKeyValue("path", path).addKeyValue("status", status)
-                    .addKeyValue("duration_ms", nanos / 1_000_000.0).log("{} {} {}", method, path, status);
-            MDC.remove("request_id");
-            exchange.close();
+            return true;
         }
     }
 
-    private Response dispatch(HttpExchange exchange, String method, String path, String requestId)
+    /** What the routes read of a request. */
+    private final class Exchange {
+        final Request request;
+        boolean bodyRead;
+
+        Exchange(Request request) {
+            this.request = request;
+        }
+
+        /** Whether the request may carry a body that nobody read. */
+        boolean unreadBody() {
+            return !bodyRead && request.getLength() != 0;
+        }
+
+        @Nullable String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        Map<String, String> query() {
+            return queryParameters(request.getHttpURI().getQuery());
+        }
+
+        /** Whether the body is declared JSON ({@code application/json}, parameters allowed). */
+        boolean isJson() {
+            String type = header("Content-Type");
+            if (type == null) {
+                return false;
+            }
+            int semicolon = type.indexOf(';');
+            String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
+            return media.equalsIgnoreCase(JSON_TYPE);
+        }
+
+        /** The body, or {@code null} when it is larger than the limit (decided before reading it whole). */
+        byte @Nullable [] body() throws IOException {
+            long declared = request.getLength();
+            if (declared > maxBodyBytes) {
+                return null;
+            }
+            InputStream in = Content.Source.asInputStream(request);
+            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                return null;
+            }
+            bodyRead = true;
+            return bytes;
+        }
+
+        Map<String, String> lowercaseHeaders() {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (HttpField f : request.getHeaders()) {
+                headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
+            }
+            return headers;
+        }
+    }
+
+    private Response dispatch(Exchange exchange, String method, String path, String requestId)
             throws IOException {
         if (path.equals("/graphql")) {
             if (!method.equals("POST")) {
                 return error(405, "use POST with a JSON body");
             }
-            return graphql(exchange, requestId);
+            if (!exchange.isJson()) {
+                return error(415, "the body must be sent as Content-Type: application/json");
+            }
+            if (!graphqlPermits.tryAcquire()) {
+                Response busy = error(503, "too many requests in flight; retry shortly");
+                return new Response(busy.status(), busy.contentType(), busy.body(), "1");
+            }
+            try {
+                return graphql(exchange, requestId);
+            } finally {
+                graphqlPermits.release();
+            }
         }
         if (path.equals("/admin/mode")) {
             if (modeSwitch == null) {
@@ -265,13 +393,17 @@ public final class SubgraphServer implements AutoCloseable {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return error(405, "use GET");
         }
-        return route.handle(queryParameters(exchange.getRequestURI().getRawQuery()));
+        return route.handle(exchange.query());
     }
 
-    private Response graphql(HttpExchange exchange, String requestId) throws IOException {
+    private Response graphql(Exchange exchange, String requestId) throws IOException {
+        byte[] raw = exchange.body();
+        if (raw == null) {
+            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
+        }
         Map<String, Object> body;
         try {
-            body = JSON.readValue(readBody(exchange), new TypeReference<Map<String, Object>>() {
+            body = JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
             });
         } catch (IOException | IllegalArgumentException e) {
             return error(400, "the body must be a JSON object with a 'query'");
@@ -287,12 +419,7 @@ public final class SubgraphServer implements AutoCloseable {
         Object op = body.get("operationName");
         @SuppressWarnings("unchecked")
         Map<String, Object> variables = vars == null ? Map.of() : (Map<String, Object>) vars;
-        Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                headers.put(k.toLowerCase(Locale.ROOT), v.get(0));
-            }
-        });
+        Map<String, String> headers = exchange.lowercaseHeaders();
         headers.put("x-request-id", requestId);
         Map<String, String> h = Collections.unmodifiableMap(headers);
         String operationName = op instanceof String ? (String) op : null;
@@ -301,23 +428,30 @@ public final class SubgraphServer implements AutoCloseable {
         return Response.compactJson(200, result.toSpecification());
     }
 
-    private Response adminMode(HttpExchange exchange, FederationModeSwitch modeSwitch) throws IOException {
+    private Response adminMode(Exchange exchange, FederationModeSwitch modeSwitch) throws IOException {
         if (adminToken == null) {
             return error(403, "the admin endpoint is disabled: set " + ADMIN_TOKEN_VARIABLE);
         }
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        String auth = exchange.header("Authorization");
         String prefix = "Bearer ";
+        // the scheme is case-insensitive (RFC 6750 via RFC 7235); the token is compared exactly as sent
         if (auth == null || !auth.regionMatches(true, 0, prefix, 0, prefix.length())
                 || !MessageDigest.isEqual(adminToken,
-                        auth.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8))) {
+                        auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8))) {
             LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "refused")
                     .addKeyValue("request_id", MDC.get("request_id"))
                     .log("admin mode switch refused: missing or wrong token");
             return error(401, "missing or wrong admin token");
         }
+        byte[] raw = exchange.body();
+        if (raw == null) {
+            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
+        }
+        if (raw.length > 0 && !exchange.isJson()) {
+            return error(415, "the body must be sent as Content-Type: application/json");
+        }
         Map<String, Object> body;
         try {
-            byte[] raw = readBody(exchange);
             body = raw.length == 0 ? Map.of() : JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
             });
         } catch (IOException | IllegalArgumentException e) {
@@ -325,7 +459,7 @@ public final class SubgraphServer implements AutoCloseable {
         }
         Object m = body == null ? null : body.get("mode");
         if (m == null) {
-            m = queryParameters(exchange.getRequestURI().getRawQuery()).get("mode");
+            m = exchange.query().get("mode");
         }
         FederationMode mode;
         try {
@@ -348,16 +482,6 @@ public final class SubgraphServer implements AutoCloseable {
         return Response.json(200, out);
     }
 
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw new IllegalArgumentException("body too large");
-            }
-            return bytes;
-        }
-    }
-
     private static Map<String, String> queryParameters(@Nullable String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Map.of();
@@ -372,16 +496,20 @@ public final class SubgraphServer implements AutoCloseable {
         return out;
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        byte[] body = response.body();
-        exchange.getResponseHeaders().set("Content-Type", response.contentType());
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(response.status(), head || body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+    private static void send(String method, org.eclipse.jetty.server.Response response, Callback callback,
+            Response answer) {
+        byte[] body = answer.body();
+        response.setStatus(answer.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (answer.retryAfterSeconds() != null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, answer.retryAfterSeconds());
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (method.equals("HEAD") || body.length == 0) {
+            response.write(true, null, callback);
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 
@@ -389,8 +517,15 @@ public final class SubgraphServer implements AutoCloseable {
         return Response.json(status, Map.of("error", message));
     }
 
-    /** An HTTP response of a route. */
-    public record Response(int status, String contentType, byte[] body) {
+    /**
+     * An HTTP response of a route.
+     *
+     * @param status the HTTP status
+     * @param contentType the {@code Content-Type}
+     * @param body the body
+     * @param retryAfterSeconds the {@code Retry-After} header, or {@code null} for none
+     */
+    public record Response(int status, String contentType, byte[] body, @Nullable String retryAfterSeconds) {
 
         /** Validates the fields. */
         public Response {
@@ -399,6 +534,11 @@ public final class SubgraphServer implements AutoCloseable {
             }
             Objects.requireNonNull(contentType, "contentType");
             Objects.requireNonNull(body, "body");
+        }
+
+        /** A response without {@code Retry-After}. */
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
         }
 
         /** {@code value} serialized as indented JSON with Jackson (for people reading debug endpoints). */
@@ -454,7 +594,11 @@ public final class SubgraphServer implements AutoCloseable {
     /** Told of each completed request, e.g. to time it in a meter registry. Must not throw. */
     @FunctionalInterface
     public interface RequestListener {
-        /** A request to {@code path} was answered with {@code status} after {@code nanos}. */
+        /**
+         * A request was answered with {@code status} after {@code nanos}. {@code method} is {@code GET},
+         * {@code HEAD}, {@code POST} or {@value #OTHER}; {@code path} is a route of this server or
+         * {@value #OTHER}: both are safe as metric tags.
+         */
         void completed(String method, String path, int status, long nanos);
     }
 
@@ -465,6 +609,8 @@ public final class SubgraphServer implements AutoCloseable {
         private String host = DEFAULT_HOST;
         private int port;
         private int threads = DEFAULT_THREADS;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private @Nullable FederationModeSwitch modeSwitch;
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
@@ -500,7 +646,29 @@ public final class SubgraphServer implements AutoCloseable {
             return this;
         }
 
-        /** Request threads; {@value #DEFAULT_THREADS} when not set. */
+        /** Largest request body in bytes; {@value #DEFAULT_MAX_BODY_BYTES} when not set. */
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            if (maxBodyBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1, was " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** How long a connection may send nothing before it is closed; 30 s when not set. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * GraphQL requests served at once (more get 503); {@value #DEFAULT_THREADS} when not set. The other
+         * routes have threads of their own.
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, was " + threads);
@@ -516,8 +684,8 @@ public final class SubgraphServer implements AutoCloseable {
         }
 
         /**
-         * The token {@code POST /admin/mode} requires as {@code Authorization: Bearer <token>}; {@code null}
-         * or blank refuses every admin call.
+         * The token {@code POST /admin/mode} requires as {@code Authorization: Bearer <token>}, compared exactly
+         * (not trimmed); {@code null} or empty refuses every admin call.
          */
         public Builder adminToken(@Nullable String adminToken) {
             this.adminToken = adminToken;

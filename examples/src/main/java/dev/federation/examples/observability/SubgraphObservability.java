@@ -61,8 +61,6 @@ public final class SubgraphObservability implements AutoCloseable {
     /** The content type of a Prometheus text scrape. */
     public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final Set<String> KNOWN_PATHS = Set.of("/graphql", "/metrics", "/health", "/admin/mode",
-            "/debug/federation", "/debug/dataloader", "/debug/cache_stats", "/debug/sql");
 
     private final String subgraph;
     private final FederationModeSwitch modeSwitch;
@@ -150,12 +148,13 @@ public final class SubgraphObservability implements AutoCloseable {
     public SubgraphServer.RequestListener requestListener() {
         return (method, path, status, nanos) -> Timer.builder("http.server.requests")
                 .description("HTTP requests served by the subgraph")
-                .tag("method", method)
-                .tag("uri", KNOWN_PATHS.contains(path) ? path : "other")
+                .tag("method", method) // the server hands over known methods and routes only, else "other"
+                .tag("uri", path)
                 .tag("status", String.valueOf(status))
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2))
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(10))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -206,8 +205,11 @@ public final class SubgraphObservability implements AutoCloseable {
 
     /**
      * The body and status of {@code GET /health}: the latest check of the health monitor (a first check is
-     * run when none has run yet), each number judged, and the recent window. Status 503 when
-     * {@code CRITICAL}, 200 otherwise.
+     * run when none has run yet), each number judged, and the recent window. Always status 200 while the
+     * process answers, whatever the federation status ({@code HEALTHY}, {@code DEGRADED}, {@code CRITICAL},
+     * {@code ROLLED_BACK}): the verdict is for dashboards and alerts, and must not by itself take a pod out of
+     * service (used as a readiness probe, a 503 on {@code CRITICAL} would take every pod out at once, while the
+     * fallback keeps each one serving). A readiness probe uses {@code GET /ready}.
      */
     public SubgraphServer.Response health() {
         HealthReport report = health.lastReport();
@@ -222,6 +224,9 @@ public final class SubgraphObservability implements AutoCloseable {
         out.put("reasons", report.reasons());
         out.put("consecutive_critical", report.consecutiveCritical());
         out.put("rolled_back", health.isRolledBack());
+        if (report.rollbackReason() != null) {
+            out.put("rollback_reason", report.rollbackReason());
+        }
         out.put("rollbacks", health.rollbackCount());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (HealthCheck c : report.checks()) {
@@ -236,7 +241,7 @@ public final class SubgraphObservability implements AutoCloseable {
         }
         out.put("checks", checks);
         out.put("window", windowMap(metrics.recentWindow()));
-        return SubgraphServer.Response.json(report.status() == HealthStatus.CRITICAL ? 503 : 200, out);
+        return SubgraphServer.Response.json(200, out);
     }
 
     static Map<String, Object> windowMap(WindowStatistics w) {

@@ -3,6 +3,7 @@ package dev.federation.examples.subgraphs;
 import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationErrorType;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.FederationStatistics;
@@ -42,6 +43,8 @@ public final class PostsSubgraph {
     public static final String NAME = "posts";
     /** The name of the DataLoader of {@code User.posts}. */
     public static final String POSTS_BY_AUTHOR = "postsByAuthor";
+    /** The code of an argument out of range. */
+    public static final String BAD_USER_INPUT = "BAD_USER_INPUT";
     /** Largest {@code limit} of {@code Query.posts}. */
     public static final int MAX_LIMIT = 1_000;
     /** The batch query of Post entities. */
@@ -197,16 +200,24 @@ public final class PostsSubgraph {
         int l = limit == null ? 100 : limit;
         int o = offset == null ? 0 : offset;
         if (l < 0 || l > MAX_LIMIT) {
-            throw GraphqlErrorException.newErrorException()
-                    .message("limit must be 0 to " + MAX_LIMIT + ", was " + l).build();
+            throw badArgument("limit must be 0 to " + MAX_LIMIT + ", was " + l);
         }
         if (o < 0) {
-            throw GraphqlErrorException.newErrorException().message("offset must not be negative, was " + o).build();
+            throw badArgument("offset must not be negative, was " + o);
         }
         return db.query(SELECT_PAGE, ps -> {
             ps.setInt(1, l);
             ps.setInt(2, o);
         }, PostsSubgraph::row);
+    }
+
+    /** An argument out of range: the caller's fault, said with Apollo's {@code BAD_USER_INPUT} code. */
+    static GraphqlErrorException badArgument(String message) {
+        return GraphqlErrorException.newErrorException()
+                .message(message)
+                .errorClassification(FederationErrorType.BAD_REQUEST)
+                .extensions(Map.of("code", BAD_USER_INPUT))
+                .build();
     }
 
     static Map<Long, Post> byIds(Database db, List<Long> ids) {

@@ -2,7 +2,6 @@ package dev.federation.examples.subgraphs;
 
 import com.apollographql.federation.graphqljava.Federation;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
@@ -15,7 +14,6 @@ import dev.federation.examples.http.GraphQlEndpoint;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
-import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import java.io.IOException;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,9 +37,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
 
-    /** How many distinct parsed and validated queries are kept. */
-    public static final int DOCUMENT_CACHE_SIZE = 1_000;
-
     /** The GraphQL context key holding the request id. */
     public static final String REQUEST_ID = "request_id";
 
@@ -53,6 +47,7 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
     private final FederationStatistics statistics;
     private final EntitiesCallStatistics entitiesCalls;
     private final Set<String> ownLoaders;
+    private final ParsedDocuments documents;
     private final GraphQL graphQL;
 
     Subgraph(String name, String sdl, Database database, FederatedEntities entities, FederationStatistics statistics,
@@ -68,13 +63,25 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
                 .fetchEntities(entities.fetcher())
                 .resolveEntityType(entities.typeResolver())
                 .build();
-        Cache<String, PreparsedDocumentEntry> documents = Caffeine.newBuilder().maximumSize(DOCUMENT_CACHE_SIZE).build();
-        // parse and validate each distinct query once, as a production service does: a gateway sends few
-        // distinct documents (its query plan's fetches) with different variables
-        this.graphQL = GraphQL.newGraphQL(schema)
-                .preparsedDocumentProvider((input, parse) -> CompletableFuture.completedFuture(
-                        documents.get(input.getQuery(), q -> parse.apply(input))))
-                .build();
+        this.documents = new ParsedDocuments();
+        this.graphQL = newGraphQL(schema, documents).build();
+    }
+
+    /**
+     * A {@code GraphQL} builder for {@code schema} set up as every example subgraph is: the {@link QueryLimits}
+     * (depth, complexity, time), the {@link ParsedDocuments} cache, and {@link SafeErrors} so that no answer
+     * shows an exception's class or message.
+     */
+    public static GraphQL.Builder newGraphQL(GraphQLSchema schema, ParsedDocuments documents) {
+        return GraphQL.newGraphQL(schema)
+                .instrumentation(QueryLimits.instrumentation())
+                .preparsedDocumentProvider(documents)
+                .defaultDataFetcherExceptionHandler(new SafeErrors());
+    }
+
+    /** The cache of parsed and validated queries. */
+    public ParsedDocuments documents() {
+        return documents;
     }
 
     /** A builder of {@link FederatedEntities} with the configuration's switch, options and observers. */

@@ -36,8 +36,24 @@ class DemoReportTest {
         DemoReport report = new DemoReport(CONFIG, direct(), batched(0, 150_000_000), 1_000_000_000L);
 
         assertThat(report.targetsMet()).isFalse();
-        assertThat(report.misses()).extracting(DemoReport.Row::metric).containsExactly("p99 entity resolution");
+        assertThat(report.misses()).extracting(DemoReport.Row::metric).containsExactly("p99 entity resolution (per backend call)");
         assertThat(report.table()).contains("FAIL", "7 of 8 go-live targets met");
+    }
+
+    @Test
+    void aSlowerBatchedMedianNeverSaysPass() {
+        PhaseResult slower = new PhaseResult(FederationMode.BATCHED, 40, 0, 10_500_000, 9_000_000, 40, 10, 10, 3_000,
+                30, 30, 3_000, 2_000_000, 50L << 20);
+
+        DemoReport report = new DemoReport(CONFIG, direct(), slower, 1_000_000_000L);
+
+        DemoReport.Row p50 = report.rows().stream().filter(r -> r.metric().equals("Response time p50")).findFirst()
+                .orElseThrow();
+        assertThat(p50.result()).isEqualTo("FAIL (1.1x slower)");
+        assertThat(p50.met()).isFalse();
+        assertThat(p50.timing()).isTrue();
+        assertThat(report.targetsMet()).isFalse();
+        assertThat(report.table()).contains("is the time of one backend call");
     }
 
     @Test
