@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.dataloader.DataLoader;
 import org.dataloader.DataLoaderRegistry;
+import org.dataloader.instrumentation.DataLoaderInstrumentation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,6 +180,19 @@ public final class FederatedEntities implements AutoCloseable {
      */
     public DataLoaderRegistry newRegistry(@Nullable GraphQLContext context) {
         return registries.create(context);
+    }
+
+    /**
+     * A java-dataloader instrumentation that reports the batches of the service's own DataLoaders (every
+     * loader but this library's entity loaders) to the observers, as {@link #newRegistry(GraphQLContext)} does
+     * for the loaders registered with {@link Builder#dataLoader}: for a registry that a framework builds, e.g.
+     * {@code DataLoaderRegistry.newRegistry().instrumentation(entities.dataLoaderInstrumentation(context))}.
+     * Put on a registry, it is chained with a loader's own instrumentation, not in place of it.
+     *
+     * @param context the request's GraphQL context, handed to the observers
+     */
+    public DataLoaderInstrumentation dataLoaderInstrumentation(@Nullable GraphQLContext context) {
+        return registries.observing(context);
     }
 
     /** The name of the DataLoader of one entity key in the registry, e.g. {@code "Product(sku package)"}. */

@@ -136,6 +136,11 @@ final class RegistryFactory {
         return CompletableFuture.completedFuture(out);
     }
 
+    /** The instrumentation that reports the service's own loaders' batches for a request of {@code context}. */
+    DataLoaderInstrumentation observing(@Nullable GraphQLContext context) {
+        return new Observing(context);
+    }
+
     /** Reports the batches of the service's own DataLoaders to the observers. */
     private final class Observing implements DataLoaderInstrumentation {
         private final @Nullable GraphQLContext context;

@@ -1,0 +1,154 @@
+package dev.federation.spring;
+
+import com.apollographql.federation.graphqljava.Federation;
+import dev.federation.core.EntityType;
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationOptions;
+import dev.federation.core.FederationStatistics;
+import dev.federation.core.observer.FederationObserver;
+import graphql.GraphQL;
+import graphql.execution.instrumentation.dataloader.EmptyDataLoaderRegistryInstance;
+import java.util.function.Supplier;
+import org.dataloader.DataLoaderRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.server.WebGraphQlInterceptor;
+
+/**
+ * Auto-configuration of batched {@code _entities} resolution for Spring for GraphQL: a
+ * {@link FederationModeSwitch}, {@link FederationOptions} and {@link FederatedEntities} built from every
+ * {@link EntityType} bean and {@link FederatedEntitiesCustomizer}, installed into the schema Spring for GraphQL
+ * builds from the app's schema files (federation-jvm's {@code Federation.transform}), and the app's own
+ * DataLoaders observed on each request. Every bean gives way to one of the user's own.
+ *
+ * <p>An app that defines Spring's own {@code FederationSchemaFactory} keeps it: the fetcher is then not
+ * installed (said once at INFO), and the rest still works.
+ *
+ * <p>Metrics, health, the actuator endpoint and tracing are in
+ * {@link FederationObservabilityAutoConfiguration}.
+ */
+@AutoConfiguration(after = GraphQlAutoConfiguration.class)
+@ConditionalOnClass({GraphQL.class, GraphQlSourceBuilderCustomizer.class, Federation.class})
+@EnableConfigurationProperties(FederationProperties.class)
+public class FederationAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FederationAutoConfiguration.class);
+    private static final String SPRING_FEDERATION = "org.springframework.graphql.data.federation.FederationSchemaFactory";
+
+    /** The kill switch, starting in {@code federation.mode} or as {@code federation.enabled} says. */
+    @Bean
+    @ConditionalOnMissingBean
+    public FederationModeSwitch federationModeSwitch(FederationProperties properties) {
+        return FederationModeSwitch.of(properties.startMode());
+    }
+
+    /** The limits, from {@code federation.max-batch-size}, {@code max-representations}, {@code batch-timeout}. */
+    @Bean
+    @ConditionalOnMissingBean
+    public FederationOptions federationOptions(FederationProperties p) {
+        FederationOptions.Builder b = FederationOptions.custom();
+        valid("federation.max-batch-size", p.getMaxBatchSize(), () -> b.maxBatchSize(p.getMaxBatchSize()));
+        valid("federation.max-representations", p.getMaxRepresentations(),
+                () -> b.maxRepresentations(p.getMaxRepresentations()));
+        valid("federation.batch-timeout", p.getBatchTimeout(), () -> b.batchTimeout(p.getBatchTimeout()));
+        return b.build();
+    }
+
+    /** Counts per type for the {@code federation} actuator endpoint's views. */
+    @Bean
+    @ConditionalOnMissingBean
+    public FederationStatistics federationStatistics() {
+        return new FederationStatistics();
+    }
+
+    /**
+     * The entities: every {@link EntityType} bean, every {@link FederationObserver} bean (statistics, metrics,
+     * tracing, the app's own), then the {@link FederatedEntitiesCustomizer}s in order.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FederatedEntities federatedEntities(ObjectProvider<EntityType> types, FederationModeSwitch modeSwitch,
+            FederationOptions options, ObjectProvider<FederationObserver> observers,
+            ObjectProvider<FederatedEntitiesCustomizer> customizers) {
+        FederatedEntities.Builder b = FederatedEntities.builder().modeSwitch(modeSwitch).options(options);
+        types.orderedStream().forEach(b::entity);
+        observers.orderedStream().forEach(b::observer);
+        customizers.orderedStream().forEach(c -> c.customize(b));
+        return b.build();
+    }
+
+    /**
+     * Installs the {@code _entities} fetcher and the entity type resolver into the schema Spring for GraphQL
+     * builds, unless the app has Spring's own {@code FederationSchemaFactory}.
+     */
+    @Bean
+    @ConditionalOnMissingBean(type = SPRING_FEDERATION, name = "federationSchemaCustomizer")
+    public GraphQlSourceBuilderCustomizer federationSchemaCustomizer(FederatedEntities entities) {
+        return builder -> builder.schemaFactory((registry, wiring) -> Federation.transform(registry, wiring)
+                .fetchEntities(entities.fetcher())
+                .resolveEntityType(entities.typeResolver())
+                .build());
+    }
+
+    /** Says once why the fetcher is not installed when Spring's own federation is configured. */
+    @Bean
+    @ConditionalOnBean(type = SPRING_FEDERATION)
+    public SmartInitializingSingleton federationCoexistenceNotice() {
+        return () -> LOG.info("Spring for GraphQL's FederationSchemaFactory is configured: its @EntityMapping "
+                + "methods resolve _entities, so the batched _entities fetcher of federation-spring-boot is not "
+                + "installed. Meters, DataLoader observation, health and the federation endpoint still work.");
+    }
+
+    /**
+     * Observes the app's own DataLoaders ({@code BatchLoaderRegistry}) on each request: a registry carrying the
+     * library's DataLoader instrumentation is put on the request before Spring registers the loaders into it,
+     * so each loader keeps its own instrumentation, chained with this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebGraphQlInterceptor.class)
+    static class DataLoaderObservation {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "federationDataLoaderInterceptor")
+        WebGraphQlInterceptor federationDataLoaderInterceptor(FederatedEntities entities) {
+            return (request, chain) -> {
+                request.configureExecutionInput((input, builder) -> {
+                    DataLoaderRegistry existing = input.getDataLoaderRegistry();
+                    if (existing == null
+                            || existing == EmptyDataLoaderRegistryInstance.EMPTY_DATALOADER_REGISTRY) {
+                        builder.dataLoaderRegistry(DataLoaderRegistry.newRegistry()
+                                .instrumentation(entities.dataLoaderInstrumentation(input.getGraphQLContext()))
+                                .build());
+                    }
+                    return builder.build();
+                });
+                return chain.next(request);
+            };
+        }
+    }
+
+    /**
+     * Runs {@code apply}; a value the library refuses becomes the startup failure Boot explains with the
+     * property's name and value.
+     */
+    static <T> T valid(String property, Object value, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
+        }
+    }
+}

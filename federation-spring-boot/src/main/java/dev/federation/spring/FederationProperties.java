@@ -1,0 +1,252 @@
+package dev.federation.spring;
+
+import dev.federation.core.FederationMode;
+import dev.federation.core.FederationOptions;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code federation.*} properties. Every default is the library's own ({@code DEFAULT_*} of
+ * {@code FederationOptions}, {@code HealthMonitorConfig}, {@code FederationMetrics} and
+ * {@code FederationTelemetry}); a value the library refuses fails startup with the property's name.
+ *
+ * <p>Public API.
+ */
+@ConfigurationProperties("federation")
+public class FederationProperties {
+
+    /**
+     * Whether entity resolution is batched. {@code false} (also as the environment variable
+     * {@code FEDERATION_ENABLED=false}) starts in DIRECT mode: one backend call per representation.
+     */
+    private boolean enabled = true;
+
+    /** The starting mode; when set, it wins over {@code federation.enabled}. */
+    private @Nullable FederationMode mode;
+
+    /** Most distinct keys handed to one batch function call; larger groups are split. */
+    private int maxBatchSize = FederationOptions.DEFAULT_MAX_BATCH_SIZE;
+
+    /** Most representations in one request, all its _entities fields together; more are refused whole. */
+    private int maxRepresentations = FederationOptions.DEFAULT_MAX_REPRESENTATIONS;
+
+    /** Time one batch function call may take; then its keys fail with ENTITY_BATCH_TIMEOUT. */
+    private Duration batchTimeout = FederationOptions.DEFAULT_BATCH_TIMEOUT;
+
+    private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
+    private final Tracing tracing = new Tracing();
+
+    /** The mode the switch starts in. */
+    public FederationMode startMode() {
+        return mode != null ? mode : enabled ? FederationMode.BATCHED : FederationMode.DIRECT;
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public @Nullable FederationMode getMode() {
+        return mode;
+    }
+
+    public void setMode(@Nullable FederationMode mode) {
+        this.mode = mode;
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public int getMaxRepresentations() {
+        return maxRepresentations;
+    }
+
+    public void setMaxRepresentations(int maxRepresentations) {
+        this.maxRepresentations = maxRepresentations;
+    }
+
+    public Duration getBatchTimeout() {
+        return batchTimeout;
+    }
+
+    public void setBatchTimeout(Duration batchTimeout) {
+        this.batchTimeout = batchTimeout;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    public Tracing getTracing() {
+        return tracing;
+    }
+
+    /** {@code federation.health.*}: the health monitor (needs federation-metrics and Micrometer). */
+    public static class Health {
+
+        /** Whether the health monitor runs. */
+        private boolean enabled = true;
+
+        /** Time between two checks. */
+        private Duration interval = Duration.ofSeconds(30);
+
+        /** Error rate (failed loads / loads) above which a check is CRITICAL. */
+        private double errorRateThreshold = 0.05;
+
+        /** p99 of backend call durations above which a check is CRITICAL. */
+        private Duration p99Threshold = Duration.ofSeconds(2);
+
+        /** p99 of whole _entities fields above which a check is CRITICAL. */
+        private Duration requestP99Threshold = Duration.ofSeconds(5);
+
+        /** Heap growth after GC, bytes per hour, above which a check is CRITICAL. */
+        private long heapGrowthThresholdBytesPerHour = 100_000_000L;
+
+        /** Batch effectiveness below which a check is DEGRADED. */
+        private double effectivenessThreshold = 0.60;
+
+        /** CRITICAL checks in a row before the rollback to DIRECT. */
+        private int criticalChecksToRollBack = 2;
+
+        /** Whether the monitor may roll back by itself (false: report only). */
+        private boolean automaticRollback = true;
+
+        /** Time after a rollback after which batching is restored; none (manual) when not set. */
+        private @Nullable Duration coolDown;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public double getErrorRateThreshold() {
+            return errorRateThreshold;
+        }
+
+        public void setErrorRateThreshold(double errorRateThreshold) {
+            this.errorRateThreshold = errorRateThreshold;
+        }
+
+        public Duration getP99Threshold() {
+            return p99Threshold;
+        }
+
+        public void setP99Threshold(Duration p99Threshold) {
+            this.p99Threshold = p99Threshold;
+        }
+
+        public Duration getRequestP99Threshold() {
+            return requestP99Threshold;
+        }
+
+        public void setRequestP99Threshold(Duration requestP99Threshold) {
+            this.requestP99Threshold = requestP99Threshold;
+        }
+
+        public long getHeapGrowthThresholdBytesPerHour() {
+            return heapGrowthThresholdBytesPerHour;
+        }
+
+        public void setHeapGrowthThresholdBytesPerHour(long heapGrowthThresholdBytesPerHour) {
+            this.heapGrowthThresholdBytesPerHour = heapGrowthThresholdBytesPerHour;
+        }
+
+        public double getEffectivenessThreshold() {
+            return effectivenessThreshold;
+        }
+
+        public void setEffectivenessThreshold(double effectivenessThreshold) {
+            this.effectivenessThreshold = effectivenessThreshold;
+        }
+
+        public int getCriticalChecksToRollBack() {
+            return criticalChecksToRollBack;
+        }
+
+        public void setCriticalChecksToRollBack(int criticalChecksToRollBack) {
+            this.criticalChecksToRollBack = criticalChecksToRollBack;
+        }
+
+        public boolean isAutomaticRollback() {
+            return automaticRollback;
+        }
+
+        public void setAutomaticRollback(boolean automaticRollback) {
+            this.automaticRollback = automaticRollback;
+        }
+
+        public @Nullable Duration getCoolDown() {
+            return coolDown;
+        }
+
+        public void setCoolDown(@Nullable Duration coolDown) {
+            this.coolDown = coolDown;
+        }
+    }
+
+    /** {@code federation.metrics.*}. */
+    public static class Metrics {
+
+        /** Length of the recent window behind the effectiveness gauge and the health checks. */
+        private Duration window = Duration.ofMinutes(5);
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+    }
+
+    /** {@code federation.tracing.*} (needs federation-tracing and an OpenTelemetry bean). */
+    public static class Tracing {
+
+        /** Whether batch spans and batch logs are made. */
+        private boolean enabled = true;
+
+        /** Batches slower than this are logged at WARN. */
+        private Duration slowBatchThreshold = Duration.ofMillis(100);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getSlowBatchThreshold() {
+            return slowBatchThreshold;
+        }
+
+        public void setSlowBatchThreshold(Duration slowBatchThreshold) {
+            this.slowBatchThreshold = slowBatchThreshold;
+        }
+    }
+}

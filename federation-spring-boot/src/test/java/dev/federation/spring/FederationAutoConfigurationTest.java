@@ -1,0 +1,207 @@
+package dev.federation.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.federation.core.EntityBatchLoader;
+import dev.federation.core.EntityType;
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationMode;
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationOptions;
+import dev.federation.metrics.FederationHealthMonitor;
+import dev.federation.metrics.FederationMetrics;
+import dev.federation.tracing.FederationTelemetry;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.data.federation.EntityMapping;
+import org.springframework.graphql.data.federation.FederationSchemaFactory;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.stereotype.Controller;
+import org.springframework.graphql.execution.GraphQlSource;
+
+/** The auto-configuration in an {@link ApplicationContextRunner}, with a real Spring for GraphQL schema. */
+class FederationAutoConfigurationTest {
+
+    record User(String id, String name) {
+    }
+
+    /** An app with one entity type whose batch function records its calls. */
+    @Configuration(proxyBeanMethods = false)
+    static class App {
+        final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+
+        @Bean
+        EntityType userEntity() {
+            return EntityType.named("User").javaClass(User.class)
+                    .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, User>mapped(ids -> {
+                        calls.add(List.copyOf(ids));
+                        Map<String, User> out = new LinkedHashMap<>();
+                        ids.forEach(id -> out.put(id, new User(id, "User " + id)));
+                        return out;
+                    }))
+                    .build();
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(GraphQlAutoConfiguration.class, FederationAutoConfiguration.class,
+                    FederationObservabilityAutoConfiguration.class))
+            .withUserConfiguration(App.class)
+            .withPropertyValues("management.endpoints.web.exposure.include=health,federation");
+
+    private static ExecutionResult entities(GraphQL graphQL, int count) {
+        List<Map<String, Object>> reps = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            reps.add(Map.of("__typename", "User", "id", "u" + i));
+        }
+        return graphQL.execute(ExecutionInput.newExecutionInput(
+                        "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}")
+                .variables(Map.of("representations", reps)).build());
+    }
+
+    @Test
+    void withGraphQlTheEntitiesAreInstalledInSpringsSchemaAndBatch() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(FederatedEntities.class)
+                    .hasSingleBean(FederationModeSwitch.class).hasSingleBean(FederationOptions.class)
+                    .hasBean("federationSchemaCustomizer").hasSingleBean(FederationMetrics.class)
+                    .hasSingleBean(FederationHealthMonitor.class).hasSingleBean(FederationEndpoint.class)
+                    .hasBean("federationHealthIndicator").doesNotHaveBean(FederationTelemetry.class);
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+
+            ExecutionResult result = entities(graphQL, 100);
+
+            assertThat(result.getErrors()).isEmpty();
+            assertThat(context.getBean(App.class).calls).singleElement().asList().hasSize(100);
+            assertThat(context.getBean(FederatedEntities.class).modeSwitch().mode()).isEqualTo(FederationMode.BATCHED);
+        });
+    }
+
+    @Test
+    void withoutGraphQlNothingIsConfigured() {
+        runner.withClassLoader(new FilteredClassLoader(GraphQL.class)).run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(FederatedEntities.class).doesNotHaveBean(FederationMetrics.class));
+    }
+
+    @Test
+    void eachOptionalPartIsLeftOutWhenItsClassesAreMissing() {
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationMetrics.class)
+                .doesNotHaveBean(FederationHealthMonitor.class));
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationEndpoint.class));
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederationHealthMonitor.class)
+                .doesNotHaveBean("federationHealthIndicator"));
+        runner.withClassLoader(new FilteredClassLoader(OpenTelemetry.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationTelemetry.class));
+    }
+
+    @Test
+    void anOpenTelemetryBeanTurnsTracingOn() {
+        runner.withBean(OpenTelemetry.class, OpenTelemetry::noop).run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(FederationTelemetry.class).hasBean("federationTracingObserver"));
+        runner.withBean(OpenTelemetry.class, OpenTelemetry::noop).withPropertyValues("federation.tracing.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(FederationTelemetry.class));
+    }
+
+    @Test
+    void aUsersOwnBeanWins() {
+        FederationModeSwitch own = FederationModeSwitch.of(FederationMode.DIRECT);
+        runner.withBean(FederationModeSwitch.class, () -> own).run(context -> {
+            assertThat(context.getBean(FederationModeSwitch.class)).isSameAs(own);
+            assertThat(context.getBean(FederatedEntities.class).modeSwitch()).isSameAs(own);
+        });
+    }
+
+    @Test
+    void propertiesAreBound() {
+        runner.withPropertyValues("federation.max-batch-size=40", "federation.max-representations=500",
+                "federation.batch-timeout=2s", "federation.health.enabled=false", "federation.enabled=false")
+                .run(context -> {
+                    FederationOptions options = context.getBean(FederationOptions.class);
+                    assertThat(options.maxBatchSize()).isEqualTo(40);
+                    assertThat(options.maxRepresentations()).isEqualTo(500);
+                    assertThat(options.batchTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(context).doesNotHaveBean(FederationHealthMonitor.class);
+                    assertThat(context.getBean(FederationModeSwitch.class).mode()).isEqualTo(FederationMode.DIRECT);
+                    GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+                    assertThat(entities(graphQL, 100).getErrors()).isEmpty();
+                    assertThat(context.getBean(App.class).calls).hasSize(100); // DIRECT: one call each
+                });
+        runner.withPropertyValues("federation.mode=DIRECT", "federation.enabled=true").run(context ->
+                assertThat(context.getBean(FederationModeSwitch.class).mode()).isEqualTo(FederationMode.DIRECT));
+    }
+
+    @Test
+    void aBadValueFailsStartupNamingThePropertyAndTheValue() {
+        runner.withPropertyValues("federation.max-batch-size=0").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("federation.max-batch-size")
+                .hasMessageContaining("0").hasMessageContaining("maxBatchSize must be at least 1"));
+        runner.withPropertyValues("federation.health.error-rate-threshold=1.5").run(context -> assertThat(context)
+                .hasFailed().getFailure().rootCause().hasMessageContaining("federation.health.error-rate-threshold")
+                .hasMessageContaining("1.5"));
+        runner.withPropertyValues("federation.batch-timeout=-1s").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("federation.batch-timeout"));
+    }
+
+    /** How an app wires Spring's own federation support (Spring for GraphQL's reference documentation). */
+    @Configuration(proxyBeanMethods = false)
+    static class SpringFederation {
+        @Bean
+        FederationSchemaFactory federationSchemaFactory() {
+            return new FederationSchemaFactory();
+        }
+
+        @Bean
+        GraphQlSourceBuilderCustomizer customizer(FederationSchemaFactory factory) {
+            return builder -> builder.schemaFactory(factory::createGraphQLSchema);
+        }
+
+        @Bean
+        UserEntities userEntities() {
+            return new UserEntities();
+        }
+    }
+
+    /** An {@code @EntityMapping} of Spring for GraphQL. */
+    @Controller
+    static class UserEntities {
+        @EntityMapping
+        User user(@Argument String id) {
+            return new User(id, "Spring " + id);
+        }
+    }
+
+    @Test
+    void springsOwnFederationSchemaFactoryIsKeptAndTheRestStillWorks() {
+        runner.withUserConfiguration(SpringFederation.class).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean("federationSchemaCustomizer")
+                    .hasBean("federationCoexistenceNotice").hasSingleBean(FederatedEntities.class)
+                    .hasSingleBean(FederationMetrics.class).hasSingleBean(FederationEndpoint.class);
+            ExecutionResult result = entities(context.getBean(GraphQlSource.class).graphQl(), 3);
+            assertThat(result.getErrors()).isEmpty();
+            assertThat(result.toSpecification().toString()).contains("Spring u2");
+            assertThat(context.getBean(App.class).calls).isEmpty(); // Spring's mapping answered, not the library
+        });
+    }
+}
