@@ -1,7 +1,6 @@
 package dev.federation.spring;
 
 import dev.federation.core.FederationMode;
-import dev.federation.core.FederationOptions;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,7 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code federation.*} properties. Every default is the library's own ({@code DEFAULT_*} of
  * {@code FederationOptions}, {@code HealthMonitorConfig}, {@code FederationMetrics} and
- * {@code FederationTelemetry}); a value the library refuses fails startup with the property's name.
+ * {@code FederationTelemetry}, written as literals so that the configuration metadata shows them;
+ * {@code FederationPropertiesTest} keeps them equal); a value the library refuses fails startup with the
+ * property's name.
  *
  * <p>Public API.
  */
@@ -17,22 +18,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class FederationProperties {
 
     /**
-     * Whether entity resolution is batched. {@code false} (also as the environment variable
-     * {@code FEDERATION_ENABLED=false}) starts in DIRECT mode: one backend call per representation.
+     * Whether entity resolution is batched. false (also as the environment variable FEDERATION_ENABLED=false)
+     * starts in DIRECT mode: one backend call per representation.
      */
     private boolean enabled = true;
 
-    /** The starting mode; when set, it wins over {@code federation.enabled}. */
+    /** The starting mode, BATCHED or DIRECT; when set, it wins over federation.enabled. */
     private @Nullable FederationMode mode;
 
     /** Most distinct keys handed to one batch function call; larger groups are split. */
-    private int maxBatchSize = FederationOptions.DEFAULT_MAX_BATCH_SIZE;
+    private int maxBatchSize = 1000;
 
     /** Most representations in one request, all its _entities fields together; more are refused whole. */
-    private int maxRepresentations = FederationOptions.DEFAULT_MAX_REPRESENTATIONS;
+    private int maxRepresentations = 10000;
 
     /** Time one batch function call may take; then its keys fail with ENTITY_BATCH_TIMEOUT. */
-    private Duration batchTimeout = FederationOptions.DEFAULT_BATCH_TIMEOUT;
+    private Duration batchTimeout = Duration.ofSeconds(30);
 
     private final Health health = new Health();
     private final Metrics metrics = new Metrics();

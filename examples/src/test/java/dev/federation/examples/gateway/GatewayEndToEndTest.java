@@ -1,7 +1,6 @@
 package dev.federation.examples.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,26 +10,15 @@ import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.subgraphs.PostsSubgraph;
 import dev.federation.examples.subgraphs.ProductsSubgraph;
 import dev.federation.examples.subgraphs.UsersSubgraph;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,18 +43,12 @@ class GatewayEndToEndTest {
     private static final Pattern READY = Pattern.compile("Gateway ready at (http://\\S+)");
 
     private static SubgraphCluster cluster;
-    private static Process gateway;
-    private static Path gatewayLog;
+    private static ChildProcess gateway;
     private static URI gatewayUri;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = gatewayDir();
-        requireOrSkip(Files.isRegularFile(dir.resolve("gateway.mjs")), "gateway script missing in " + dir);
-        requireOrSkip(Files.isDirectory(dir.resolve("node_modules/@apollo/gateway")),
-                "examples/gateway/node_modules is missing: run `npm ci --prefix examples/gateway`");
-        requireOrSkip(nodeAvailable(), "`node` is not on the PATH (Node.js 20 or later is needed)");
-
+        ChildProcess.requireGateway();
         cluster = SubgraphCluster.start(ClusterConfig.custom()
                 .sizes(USERS, POSTS, PRODUCTS)
                 .adminToken(TOKEN)
@@ -75,32 +57,20 @@ class GatewayEndToEndTest {
         List<String> command = new ArrayList<>(List.of("node", "gateway.mjs", "--port", "0",
                 "--exit-on-stdin-close", "--max-seconds", "300"));
         cluster.graphqlUris().forEach((name, uri) -> command.add(name + "=" + uri));
-        gatewayLog = Files.createTempFile("gateway", ".log");
-        gateway = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectError(gatewayLog.toFile())
-                .start();
-        gatewayUri = awaitReady(gateway, Duration.ofSeconds(90));
+        gateway = ChildProcess.start(new ProcessBuilder(command).directory(ChildProcess.gatewayDir().toFile()),
+                READY, Duration.ofSeconds(90));
+        gatewayUri = URI.create(gateway.readyLine().group(1));
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
             if (gateway != null) {
-                gateway.getOutputStream().close(); // the script exits when stdin closes
-                if (!gateway.waitFor(5, TimeUnit.SECONDS)) {
-                    gateway.destroy();
-                    if (!gateway.waitFor(5, TimeUnit.SECONDS)) {
-                        gateway.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    }
-                }
+                gateway.close();
             }
         } finally {
             if (cluster != null) {
                 cluster.close();
-            }
-            if (gatewayLog != null) {
-                Files.deleteIfExists(gatewayLog);
             }
         }
     }
@@ -208,84 +178,5 @@ class GatewayEndToEndTest {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return JSON.readTree(r.body());
-    }
-
-    /**
-     * Reads the gateway's stdout on a thread of its own (never the JDK's common pool, which has one thread on a
-     * 2-core machine) until the process ends, so the pipe never fills, and completes the returned URI when the
-     * ready line appears. The stream stays open for that reader: nothing else closes it.
-     */
-    private static URI awaitReady(Process process, Duration timeout) throws Exception {
-        CompletableFuture<URI> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (!ready.isDone() && m.find()) {
-                        ready.complete(URI.create(m.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            } finally {
-                ready.complete(null); // no effect when the ready line was seen
-            }
-        }, "gateway-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        URI uri;
-        try {
-            uri = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            uri = null;
-        }
-        if (uri == null) {
-            boolean alive = process.isAlive();
-            process.destroyForcibly();
-            fail("the gateway did not start within " + timeout.toSeconds() + " s (process alive: " + alive
-                    + "); its log:\n" + log());
-        }
-        return uri;
-    }
-
-    private static String log() {
-        try {
-            return Files.readString(gatewayLog);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static Path gatewayDir() {
-        String configured = System.getProperty("gateway.dir");
-        return (configured != null ? Path.of(configured) : Path.of("gateway")).toAbsolutePath().normalize();
-    }
-
-    private static boolean nodeAvailable() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** In CI a missing prerequisite is a failure; elsewhere the test is skipped with the reason. */
-    private static void requireOrSkip(boolean ok, String message) {
-        if (ok) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + " (CI=true: the gateway end-to-end test must run)");
-        }
-        System.err.println("GatewayEndToEndTest skipped: " + message + " (outside CI)");
-        Assumptions.abort(message + " (skipped outside CI)");
     }
 }

@@ -1,0 +1,143 @@
+package dev.federation.examples.gateway;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A process a test starts (the Node gateway, a Spring Boot jar) and waits for: its stdout is read on a thread of
+ * its own (never the JDK's common pool, which has one thread on a 2-core machine) until the process ends, so the
+ * pipe never fills and the ready line cannot be missed; nothing else closes that stream. stderr goes to a log file
+ * shown when the process does not start.
+ */
+final class ChildProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<Matcher> ready = new CompletableFuture<>();
+
+    private ChildProcess(Process process, Path log, Pattern readyLine) {
+        this.process = process;
+        this.log = log;
+        Thread reader = new Thread(() -> {
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = readyLine.matcher(line);
+                    if (!ready.isDone() && m.find()) {
+                        ready.complete(m);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                ready.complete(null); // no effect once the ready line was seen
+            }
+        }, "child-stdout-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code builder} (stderr to a temporary log) and waits for a stdout line matching {@code readyLine}. */
+    static ChildProcess start(ProcessBuilder builder, Pattern readyLine, Duration timeout) throws Exception {
+        Path log = Files.createTempFile("child", ".log");
+        ChildProcess child = new ChildProcess(builder.redirectError(log.toFile()).start(), log, readyLine);
+        child.awaitReady(timeout);
+        return child;
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        Matcher m;
+        try {
+            m = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            m = null;
+        }
+        if (m == null) {
+            boolean alive = process.isAlive();
+            close();
+            fail("the process did not start within " + timeout.toSeconds() + " s (alive: " + alive + "); stderr:\n"
+                    + Files.readString(log));
+        }
+    }
+
+    /** The ready line's match (its groups: the URL or port the process printed). */
+    Matcher readyLine() {
+        return ready.join();
+    }
+
+    /** Its standard input (closing it stops the gateway script). */
+    Process process() {
+        return process;
+    }
+
+    /** Closes stdin, then asks the process to stop, then forces it; deletes the log. */
+    @Override
+    public void close() throws Exception {
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** The gateway's folder ({@code -Dgateway.dir}, else {@code gateway} in the working directory). */
+    static Path gatewayDir() {
+        String configured = System.getProperty("gateway.dir");
+        return (configured != null ? Path.of(configured) : Path.of("gateway")).toAbsolutePath().normalize();
+    }
+
+    /** Fails (CI) or skips (elsewhere) unless node and the gateway's packages are there. */
+    static void requireGateway() {
+        Path dir = gatewayDir();
+        requireOrSkip(Files.isRegularFile(dir.resolve("gateway.mjs")), "gateway script missing in " + dir);
+        requireOrSkip(Files.isDirectory(dir.resolve("node_modules/@apollo/gateway")),
+                "examples/gateway/node_modules is missing: run `npm ci --prefix examples/gateway`");
+        requireOrSkip(nodeAvailable(), "`node` is not on the PATH (Node.js 20 or later is needed)");
+    }
+
+    private static boolean nodeAvailable() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** In CI a missing prerequisite is a failure; elsewhere the test is skipped with the reason. */
+    static void requireOrSkip(boolean ok, String message) {
+        if (ok) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message + " (CI=true: the end-to-end test must run)");
+        }
+        System.err.println("end-to-end test skipped: " + message + " (outside CI)");
+        Assumptions.abort(message + " (skipped outside CI)");
+    }
+}
