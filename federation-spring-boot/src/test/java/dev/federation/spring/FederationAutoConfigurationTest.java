@@ -16,6 +16,13 @@ import graphql.ExecutionResult;
 import graphql.GraphQL;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -122,6 +129,28 @@ class FederationAutoConfigurationTest {
                 .hasSingleBean(FederationTelemetry.class).hasBean("federationTracingObserver"));
         runner.withBean(OpenTelemetry.class, OpenTelemetry::noop).withPropertyValues("federation.tracing.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(FederationTelemetry.class));
+    }
+
+    @Test
+    void withAnOpenTelemetryBeanEachBatchHasASpanUnderTheRequestsSpan() {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+        runner.withBean(OpenTelemetry.class, () -> sdk).run(context -> {
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+            Span request = sdk.getTracer("test").spanBuilder("POST /graphql").startSpan();
+            try (Scope ignored = request.makeCurrent()) {
+                assertThat(entities(graphQL, 10).getErrors()).isEmpty();
+            } finally {
+                request.end();
+            }
+            List<SpanData> spans = exporter.getFinishedSpanItems();
+            assertThat(spans).extracting(SpanData::getName)
+                    .contains("GraphQL _entities", "GraphQL DataLoader Batch User(id)", "POST /graphql");
+            assertThat(spans).allSatisfy(span ->
+                    assertThat(span.getTraceId()).isEqualTo(request.getSpanContext().getTraceId()));
+        });
+        sdk.close();
     }
 
     @Test
