@@ -11,9 +11,12 @@ import dev.federation.examples.demo.GoLiveDemo;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.examples.ops.StatusCommand;
 import dev.federation.metrics.FederationCacheMetrics;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +49,7 @@ public final class Main {
     public static final int USAGE = 2;
 
     private static final String USAGE_TEXT = String.join("\n",
-            "usage: java -jar federation-examples.jar [demo|serve|help] [options]",
+            "usage: java -jar federation-examples.jar [demo|serve|status|help] [options]",
             "",
             "  demo (default)   start the subgraphs in-process, send a gateway's workload in DIRECT then BATCHED",
             "                   mode, print the go-live success-metrics table; exit 1 if a target is missed",
@@ -66,6 +69,12 @@ public final class Main {
             "    --users N --posts N --products N   data sizes",
             "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
             "",
+            "  status           the go-live plan's Day 1 and Week 1 tables from Prometheus; exit 1 if a target is missed",
+            "    --prometheus URL   Prometheus base URL (required), e.g. http://127.0.0.1:9090",
+            "    --job J          read only the job J (default: every job)",
+            "    --window W       rate window (default 5m)",
+            "    --subgraphs U,U  subgraph base URLs whose /health to show",
+            "",
             "  environment: FEDERATION_ADMIN_TOKEN enables POST /admin/mode; FEDERATION_ENABLED=false starts in",
             "  DIRECT mode; OTEL_* variables (OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME)",
             "  turn tracing on.");
@@ -82,6 +91,9 @@ public final class Main {
             Map.entry("host", true), Map.entry("mode", true), Map.entry("product-cache", false),
             Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
             Map.entry("db-round-trip-ms", true));
+    /** The flags of {@code status}, and whether each takes a value. */
+    static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
+            "subgraphs", true);
 
     /** A parsed command line: {@code demo}, {@code serve} or {@code help}, and its flags. */
     record Command(String name, Map<String, String> flags) {
@@ -103,6 +115,7 @@ public final class Main {
         Map<String, Boolean> known = switch (command) {
             case "demo" -> DEMO_FLAGS;
             case "serve" -> SERVE_FLAGS;
+            case "status" -> STATUS_FLAGS;
             default -> throw new IllegalArgumentException("unknown command: " + command);
         };
         Map<String, String> flags = flags(rest, known);
@@ -111,6 +124,9 @@ public final class Main {
             if (!m.equals("BATCHED") && !m.equals("DIRECT")) {
                 throw new IllegalArgumentException("--mode must be BATCHED or DIRECT, was " + flags.get("mode"));
             }
+        }
+        if (command.equals("status") && !flags.containsKey("prometheus")) {
+            throw new IllegalArgumentException("status needs --prometheus URL");
         }
         return new Command(command, flags);
     }
@@ -144,6 +160,7 @@ public final class Main {
                     }
                     serve(c.flags(), otel);
                 }
+                case "status" -> System.exit(status(c.flags(), System.out, System.err));
                 default -> System.out.println(USAGE_TEXT);
             }
         } catch (IllegalArgumentException e) {
@@ -187,6 +204,34 @@ public final class Main {
             return TARGET_MISSED;
         }
         return 0;
+    }
+
+    /**
+     * Runs {@code status} with {@code flags} (without the leading {@code --}).
+     *
+     * @return the {@link StatusCommand} exit status
+     */
+    public static int status(Map<String, String> flags, PrintStream out, PrintStream err) {
+        List<URI> subgraphs = new ArrayList<>();
+        for (String s : flags.getOrDefault("subgraphs", "").split(",")) {
+            if (!s.isBlank()) {
+                subgraphs.add(uri("--subgraphs", s.trim()));
+            }
+        }
+        return new StatusCommand(uri("--prometheus", flags.get("prometheus")), flags.get("job"),
+                flags.getOrDefault("window", "5m"), subgraphs).run(out, err);
+    }
+
+    private static URI uri(String flag, String value) {
+        try {
+            URI u = new URI(value);
+            if (u.getScheme() == null || u.getHost() == null) {
+                throw new URISyntaxException(value, "needs http://host:port");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:9090, was " + value);
+        }
     }
 
     private static void serve(Map<String, String> flags, OpenTelemetrySetup otel) {

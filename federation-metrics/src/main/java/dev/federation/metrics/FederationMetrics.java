@@ -319,6 +319,9 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
         TypeMeters(String typename) {
             this.typename = typename;
+            // the error series exists (at 0) from the type's first load on, so that an error rate reads 0, not
+            // "no data", on a healthy service
+            loads(LoadOutcome.ERROR);
         }
 
         Counter loads(LoadOutcome outcome) {
