@@ -43,6 +43,21 @@ class MainTest {
     }
 
     @Test
+    void statusNeedsAPrometheusUrlAndTakesOnlyItsOwnFlags() {
+        assertThatThrownBy(() -> Main.parse(List.of("status"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("status needs --prometheus URL");
+        assertThatThrownBy(() -> Main.parse(List.of("status", "--prometheus", "http://x:9090", "--rounds", "3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --rounds");
+        assertThat(Main.parse(List.of("status", "--prometheus", "http://127.0.0.1:9090", "--job", "users")).flags())
+                .containsExactly(Map.entry("prometheus", "http://127.0.0.1:9090"), Map.entry("job", "users"));
+        assertThatThrownBy(() -> Main.status(Map.of("prometheus", "not a url"), System.out, System.err))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--prometheus must be a URL");
+        assertThatThrownBy(() -> Main.status(Map.of("prometheus", "http://127.0.0.1:9", "window", "5 minutes"),
+                System.out, System.err)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--window must be a PromQL duration");
+    }
+
+    @Test
     void helpAtAnyPositionAsksForTheUsage() {
         for (List<String> args : List.of(List.of("--help"), List.of("-h"), List.of("help"),
                 List.of("serve", "--help"), List.of("demo", "--rounds", "3", "-h"), List.of("serve", "--bogus", "help"))) {

@@ -60,7 +60,6 @@ class QuickStartTest {
     }
 
     ExecutionResult quickStart() {
-        // tag::quickstart[]
         // 1. Declare each entity type: one batch function per @key
         FederatedEntities entities = FederatedEntities.builder()
                 .entity(EntityType.named("User")
@@ -81,21 +80,16 @@ class QuickStartTest {
                 .query(query)
                 .variables(variables)
                 .build()));
-        // end::quickstart[]
         return result;
     }
 
     @Test
-    void readmeShowsTheQuickStartVerbatim() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/federation/core/QuickStartTest.java"),
+    void readmeShowsTheQuickStartProgramVerbatim() throws IOException {
+        String program = Files.readString(
+                Path.of("../examples/quickstart/src/main/java/dev/federation/examples/quickstart/QuickStart.java"),
                 StandardCharsets.UTF_8);
-        String region = source.substring(source.indexOf("// tag::quickstart[]") + "// tag::quickstart[]".length(),
-                source.indexOf("        // end::quickstart[]"));
-        String snippet = region.strip().lines()
-                .map(line -> line.startsWith("        ") ? line.substring(8) : line)
-                .reduce((a, b) -> a + "\n" + b).orElseThrow();
         String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
 
-        assertThat(readme).contains(snippet);
+        assertThat(readme).contains("```java\n" + program.stripTrailing() + "\n```");
     }
 }
