@@ -103,6 +103,14 @@ class LivePrometheusTest {
         load = new Thread(LivePrometheusTest::gatewayLoad, "gateway-load");
         load.setDaemon(true);
         load.start();
+        // the health gauge is NaN until a subgraph's monitor has checked once (every 30 s): check now
+        for (String name : List.of("users", "posts", "products")) {
+            cluster.node(name).observability().healthMonitor().check();
+        }
+        await("Prometheus has the health of every subgraph", () -> {
+            Map<String, String> health = query("federation_health");
+            return health.size() == 3 && health.values().stream().noneMatch(v -> v.equals("NaN"));
+        });
         await("Prometheus has the users subgraph's effectiveness", () ->
                 !query("job:federation_batch_effectiveness:ratio_rate5m{job=\"users\"}").isEmpty()
                         && !query("job:federation_batch_size:mean_rate5m{job=\"products\"}").isEmpty());
