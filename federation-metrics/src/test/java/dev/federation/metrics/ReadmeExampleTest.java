@@ -93,8 +93,9 @@ class ReadmeExampleTest {
         String source = Files.readString(Path.of("src/test/java/dev/federation/metrics/ReadmeExampleTest.java"));
         String snippet = source.substring(source.indexOf("// README:usage begin\n") + 22,
                 source.indexOf("        // README:usage end"));
-        String readme = Files.readString(Path.of("README.md"));
-        assertThat(readme).contains(snippet.lines().map(l -> l.length() >= 8 ? l.substring(8) : l)
-                .collect(Collectors.joining("\n")));
+        String shown = snippet.lines().map(l -> l.length() >= 8 ? l.substring(8) : l)
+                .collect(Collectors.joining("\n"));
+        assertThat(Files.readString(Path.of("README.md"))).contains(shown);
+        assertThat(Files.readString(Path.of("../README.md"))).contains(shown);
     }
 }

@@ -40,16 +40,31 @@ class ReadmeSnippetTest {
     }
 
     @Test
+    void bothReadmesShowTheSnippetVerbatim() throws java.io.IOException {
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/test/java/dev/federation/tracing/ReadmeSnippetTest.java"));
+        int start = source.indexOf("// --- README snippet start\n") + 28;
+        String region = source.substring(start, source.indexOf("        // --- README snippet end", start));
+        String snippet = region.lines().map(l -> l.length() >= 8 ? l.substring(8) : l)
+                .collect(java.util.stream.Collectors.joining("\n"));
+
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md"))).contains(snippet);
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"))).contains(snippet);
+    }
+
+    @Test
     void readmeUsageSnippetTracesABatchWithItsBackendSpanNested() {
         OpenTelemetry openTelemetry = otel.sdk;
         ReadmeSnippetTest userRepository = this;
 
+        FederationModeSwitch modeSwitch = FederationModeSwitch.of(FederationMode.BATCHED);
         // --- README snippet start
         FederationTelemetry telemetry = FederationTelemetry.builder(openTelemetry)
                 .slowBatchThreshold(Duration.ofMillis(100))
                 .build();
 
         FederatedEntities entities = FederatedEntities.builder()
+                .modeSwitch(modeSwitch)
                 .entity(EntityType.named("User")
                         .key("id", rep -> rep.getString("id"),
                                 EntityBatchLoader.mappedAsync(ids -> CompletableFuture.supplyAsync(
@@ -57,9 +72,8 @@ class ReadmeSnippetTest {
                                         Context.current().wrap(dbPool)))) // backend spans nest under the batch
                         .build())
                 .observer(telemetry.observer())
-                // --- README snippet end
-                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
                 .build();
+        // --- README snippet end
         Subgraph subgraph = new Subgraph(entities);
 
         ExecutionResult result = otel.inRequest("POST /graphql", () -> subgraph.entities(
