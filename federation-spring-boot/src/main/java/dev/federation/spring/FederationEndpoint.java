@@ -1,16 +1,13 @@
 package dev.federation.spring;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
-import dev.federation.core.FederationOptions;
 import dev.federation.core.FederationStatistics;
-import dev.federation.core.observer.LoadOutcome;
+import dev.federation.core.FederationViews;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -90,86 +87,14 @@ public class FederationEndpoint {
     }
 
     private Map<String, Object> federation() {
-        FederationStatistics.Snapshot s = statistics.snapshot();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", entities.modeSwitch().mode().name());
-        Map<String, Object> types = new LinkedHashMap<>();
-        s.types().forEach((type, t) -> types.put(type, typeStats(t)));
-        out.put("batch_stats", types);
-        out.put("loads", s.loads());
-        out.put("backend_calls", s.backendCalls());
-        out.put("effectiveness", finite(s.effectiveness()));
-        Map<String, Long> rejections = new LinkedHashMap<>();
-        s.rejections().forEach((r, n) -> rejections.put(r.name().toLowerCase(Locale.ROOT), n));
-        out.put("rejections", rejections);
-        return out;
+        return FederationViews.federation(entities, statistics);
     }
 
     private Map<String, Object> dataLoader() {
-        FederationOptions o = entities.options();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", entities.modeSwitch().mode().name());
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("max_batch_size", o.maxBatchSize());
-        options.put("max_representations", o.maxRepresentations());
-        options.put("batch_timeout_ms", o.batchTimeout().toMillis());
-        out.put("options", options);
-        Map<String, Object> loaders = new LinkedHashMap<>();
-        for (EntityType t : entities.entityTypes().values()) {
-            for (EntityType.Key<?> k : t.keys()) {
-                Map<String, Object> l = new LinkedHashMap<>();
-                l.put("kind", "entity");
-                l.put("typename", t.typename());
-                l.put("key", k.shape().toString());
-                l.put("cross_request_cache", t.cache() != null);
-                loaders.put(FederatedEntities.loaderName(t.typename(), k.shape().toString()), l);
-            }
-        }
-        statistics.snapshot().types().forEach((name, t) -> {
-            if (!entities.entityTypes().containsKey(name)) {
-                Map<String, Object> l = typeStats(t);
-                l.remove("loads");
-                l.remove("effectiveness");
-                l.put("kind", "service");
-                loaders.put(name, l);
-            }
-        });
-        out.put("loaders", loaders);
-        return out;
+        return FederationViews.dataLoader(entities, statistics, Set.of());
     }
 
     private Map<String, Object> cacheStats() {
-        Map<String, Object> caches = new LinkedHashMap<>();
-        for (Map.Entry<String, Cache<?, ?>> e : entities.caches().entrySet()) {
-            CacheStats st = e.getValue().stats();
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("estimated_size", e.getValue().estimatedSize());
-            c.put("hit_count", st.hitCount());
-            c.put("miss_count", st.missCount());
-            c.put("hit_rate", finite(st.hitRate()));
-            c.put("eviction_count", st.evictionCount());
-            caches.put(e.getKey(), c);
-        }
-        return Map.of("caches", caches);
-    }
-
-    private static Map<String, Object> typeStats(FederationStatistics.TypeSnapshot t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Long> loads = new LinkedHashMap<>();
-        for (LoadOutcome o : LoadOutcome.values()) {
-            loads.put(o.name().toLowerCase(Locale.ROOT), t.loadsByOutcome().get(o));
-        }
-        m.put("loads", loads);
-        m.put("batch_calls", t.batchCalls());
-        m.put("direct_calls", t.directCalls());
-        m.put("backend_calls", t.backendCalls());
-        m.put("avg_batch_size", finite(t.averageBatchSize()));
-        m.put("max_batch_size", t.maxBatchSize());
-        m.put("effectiveness", finite(t.effectiveness()));
-        return m;
-    }
-
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+        return FederationViews.cacheStats(entities);
     }
 }

@@ -70,7 +70,7 @@ class LivePrometheusTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path binary = require("prometheus");
+        Path binary = Shared.require("prometheus");
         cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(1_000, 10_000, 200)
                 .mode(FederationMode.BATCHED).build());
         dir = Files.createTempDirectory("ops-prometheus");
@@ -372,23 +372,5 @@ class LivePrometheusTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
-    }
-
-    private static Path require(String binary) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(File.pathSeparator)) {
-                Path p = Path.of(d, binary);
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        String message = binary + " is not installed: apt-get install -y prometheus (Debian package)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true, so this test fails instead of skipping");
-        }
-        Assumptions.abort(message + "; skipped outside CI");
-        throw new AssertionError("unreachable");
     }
 }

@@ -86,7 +86,7 @@ class PrometheusRulesTest {
 
     private static String promtool(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(require("promtool").toString());
+        command.add(Shared.require("promtool").toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("promtool", ".log");
         try {
@@ -99,24 +99,5 @@ class PrometheusRulesTest {
         } finally {
             Files.deleteIfExists(out);
         }
-    }
-
-    /** The binary on the PATH; without it the test fails under CI and is skipped elsewhere, saying why. */
-    private static Path require(String binary) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(File.pathSeparator)) {
-                Path p = Path.of(d, binary);
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        String message = binary + " is not installed: apt-get install -y prometheus (Debian package)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true, so this test fails instead of skipping");
-        }
-        Assumptions.abort(message + "; skipped outside CI");
-        throw new AssertionError("unreachable");
     }
 }

@@ -45,6 +45,25 @@ final class Shared {
         return p;
     }
 
+    /** A binary on the PATH (Debian's prometheus package); fails under CI and skips elsewhere when absent. */
+    static Path require(String binary) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                Path p = Path.of(d, binary);
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        String message = binary + " is not installed: apt-get install -y prometheus (Debian package)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message + "; CI=true, so this test fails instead of skipping");
+        }
+        Assumptions.abort(message + "; skipped outside CI");
+        throw new AssertionError("unreachable");
+    }
+
     /** Every document of a multi-document YAML file. */
     static List<JsonNode> yamlDocuments(Path file) throws IOException {
         List<JsonNode> out = new ArrayList<>();

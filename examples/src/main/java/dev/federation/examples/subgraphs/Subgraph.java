@@ -5,9 +5,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
-import dev.federation.core.FederationOptions;
 import dev.federation.core.FederationStatistics;
-import dev.federation.core.observer.LoadOutcome;
+import dev.federation.core.FederationViews;
 import dev.federation.examples.db.Database;
 import dev.federation.examples.db.SqlStatistics;
 import dev.federation.examples.http.GraphQlEndpoint;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -163,59 +161,20 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
 
     /** The body of {@code GET /debug/federation}: mode, {@code _entities} calls, statistics per type. */
     public Map<String, Object> debugFederation() {
-        FederationStatistics.Snapshot s = statistics.snapshot();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subgraph", name);
-        out.put("mode", entities.modeSwitch().mode().name());
+        Map<String, Object> view = FederationViews.federation(entities, statistics);
+        out.put("mode", view.remove("mode"));
         out.put("entities_calls", entitiesCalls.toMap());
-        Map<String, Object> types = new LinkedHashMap<>();
-        s.types().forEach((type, t) -> types.put(type, typeStats(t)));
-        out.put("batch_stats", types);
-        out.put("loads", s.loads());
-        out.put("backend_calls", s.backendCalls());
-        out.put("effectiveness", round(s.effectiveness()));
-        Map<String, Long> rejections = new LinkedHashMap<>();
-        s.rejections().forEach((r, n) -> rejections.put(r.name().toLowerCase(Locale.ROOT), n));
-        out.put("rejections", rejections);
+        out.putAll(view);
         return out;
     }
 
     /** The body of {@code GET /debug/dataloader}: the per-request loaders, their limits and their batches. */
     public Map<String, Object> debugDataLoader() {
-        FederationOptions o = entities.options();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subgraph", name);
-        out.put("mode", entities.modeSwitch().mode().name());
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("max_batch_size", o.maxBatchSize());
-        options.put("max_representations", o.maxRepresentations());
-        options.put("batch_timeout_ms", o.batchTimeout().toMillis());
-        out.put("options", options);
-        FederationStatistics.Snapshot s = statistics.snapshot();
-        Map<String, Object> loaders = new LinkedHashMap<>();
-        for (EntityType t : entities.entityTypes().values()) {
-            for (EntityType.Key<?> k : t.keys()) {
-                Map<String, Object> l = new LinkedHashMap<>();
-                l.put("kind", "entity");
-                l.put("typename", t.typename());
-                l.put("key", k.shape().toString());
-                l.put("cross_request_cache", t.cache() != null);
-                loaders.put(FederatedEntities.loaderName(t.typename(), k.shape().toString()), l);
-            }
-        }
-        for (String own : ownLoaders) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("kind", "service");
-            FederationStatistics.TypeSnapshot t = s.types().get(own);
-            if (t != null) {
-                Map<String, Object> st = typeStats(t);
-                st.remove("loads"); // the library counts loads of entity keys only
-                st.remove("effectiveness");
-                l.putAll(st);
-            }
-            loaders.put(own, l);
-        }
-        out.put("loaders", loaders);
+        out.putAll(FederationViews.dataLoader(entities, statistics, ownLoaders));
         return out;
     }
 
@@ -223,18 +182,7 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
     public Map<String, Object> debugCacheStats() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("subgraph", name);
-        Map<String, Object> caches = new LinkedHashMap<>();
-        for (Map.Entry<String, Cache<?, ?>> e : entities.caches().entrySet()) {
-            CacheStats st = e.getValue().stats();
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("estimated_size", e.getValue().estimatedSize());
-            c.put("hit_count", st.hitCount());
-            c.put("miss_count", st.missCount());
-            c.put("hit_rate", round(st.hitRate()));
-            c.put("eviction_count", st.evictionCount());
-            caches.put(e.getKey(), c);
-        }
-        out.put("caches", caches);
+        out.putAll(FederationViews.cacheStats(entities));
         return out;
     }
 
@@ -246,29 +194,6 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
         out.put("total", database.sql().total());
         out.put("statements", database.sql().snapshot());
         return out;
-    }
-
-    private static Map<String, Object> typeStats(FederationStatistics.TypeSnapshot t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Long> loads = new LinkedHashMap<>();
-        for (LoadOutcome o : LoadOutcome.values()) {
-            loads.put(o.name().toLowerCase(Locale.ROOT), t.loadsByOutcome().get(o));
-        }
-        m.put("loads", loads);
-        m.put("batch_calls", t.batchCalls());
-        m.put("direct_calls", t.directCalls());
-        m.put("backend_calls", t.backendCalls());
-        m.put("avg_batch_size", round(t.averageBatchSize()));
-        m.put("max_batch_size", t.maxBatchSize());
-        m.put("effectiveness", round(t.effectiveness()));
-        long calls = t.backendCalls();
-        m.put("avg_backend_call_ms", calls == 0 ? 0 : round(t.totalDurationNanos() / 1e6 / calls));
-        m.put("max_backend_call_ms", round(t.maxDurationNanos() / 1e6));
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10_000) / 10_000.0;
     }
 
     @Override

@@ -1,0 +1,132 @@
+package dev.federation.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.federation.core.observer.LoadOutcome;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The go-live runbook's three debug views as JSON-ready maps (strings, numbers, maps; {@code "n/a"} for a number
+ * that cannot be computed yet): what an admin endpoint serves, e.g. {@code /debug/federation} or Spring Boot's
+ * {@code /actuator/federation}.
+ * <ul>
+ *   <li>{@link #federation}: mode, and per type the loads by outcome, batch and direct calls, batch sizes,
+ *       effectiveness, backend call times; the rejections by reason;</li>
+ *   <li>{@link #dataLoader}: the limits, the entity loaders (one per type and key) and the service's own loaders
+ *       with their batches;</li>
+ *   <li>{@link #cacheStats}: the cross-request caches' statistics.</li>
+ * </ul>
+ *
+ * <p>Public API.
+ */
+public final class FederationViews {
+
+    private FederationViews() {
+    }
+
+    /** {@code mode}, {@code batch_stats} per type, {@code loads}, {@code backend_calls}, {@code effectiveness}, {@code rejections}. */
+    public static Map<String, Object> federation(FederatedEntities entities, FederationStatistics statistics) {
+        FederationStatistics.Snapshot s = statistics.snapshot();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", entities.modeSwitch().mode().name());
+        Map<String, Object> types = new LinkedHashMap<>();
+        s.types().forEach((type, t) -> types.put(type, typeStats(t)));
+        out.put("batch_stats", types);
+        out.put("loads", s.loads());
+        out.put("backend_calls", s.backendCalls());
+        out.put("effectiveness", number(s.effectiveness()));
+        Map<String, Long> rejections = new LinkedHashMap<>();
+        s.rejections().forEach((r, n) -> rejections.put(r.name().toLowerCase(Locale.ROOT), n));
+        out.put("rejections", rejections);
+        return out;
+    }
+
+    /**
+     * {@code mode}, {@code options} (the limits) and {@code loaders}: each entity loader, and each service loader
+     * (those of {@code serviceLoaders}, and any other name the statistics saw that is not an entity type) with its
+     * batches.
+     */
+    public static Map<String, Object> dataLoader(FederatedEntities entities, FederationStatistics statistics,
+            Set<String> serviceLoaders) {
+        FederationOptions o = entities.options();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", entities.modeSwitch().mode().name());
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("max_batch_size", o.maxBatchSize());
+        options.put("max_representations", o.maxRepresentations());
+        options.put("batch_timeout_ms", o.batchTimeout().toMillis());
+        out.put("options", options);
+        Map<String, Object> loaders = new LinkedHashMap<>();
+        for (EntityType t : entities.entityTypes().values()) {
+            for (EntityType.Key<?> k : t.keys()) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("kind", "entity");
+                l.put("typename", t.typename());
+                l.put("key", k.shape().toString());
+                l.put("cross_request_cache", t.cache() != null);
+                loaders.put(FederatedEntities.loaderName(t.typename(), k.shape().toString()), l);
+            }
+        }
+        Map<String, FederationStatistics.TypeSnapshot> seen = statistics.snapshot().types();
+        Set<String> service = new java.util.LinkedHashSet<>(serviceLoaders);
+        seen.keySet().stream().filter(n -> !entities.entityTypes().containsKey(n)).forEach(service::add);
+        for (String name : service) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("kind", "service");
+            FederationStatistics.TypeSnapshot t = seen.get(name);
+            if (t != null) {
+                Map<String, Object> st = typeStats(t);
+                st.remove("loads"); // the library counts loads of entity keys only
+                st.remove("effectiveness");
+                l.putAll(st);
+            }
+            loaders.put(name, l);
+        }
+        out.put("loaders", loaders);
+        return out;
+    }
+
+    /** {@code caches}: each cross-request cache's size, hits, misses, hit rate and evictions. */
+    public static Map<String, Object> cacheStats(FederatedEntities entities) {
+        Map<String, Object> caches = new LinkedHashMap<>();
+        for (Map.Entry<String, Cache<?, ?>> e : entities.caches().entrySet()) {
+            CacheStats st = e.getValue().stats();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("estimated_size", e.getValue().estimatedSize());
+            c.put("hit_count", st.hitCount());
+            c.put("miss_count", st.missCount());
+            c.put("hit_rate", number(st.hitRate()));
+            c.put("eviction_count", st.evictionCount());
+            caches.put(e.getKey(), c);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("caches", caches);
+        return out;
+    }
+
+    private static Map<String, Object> typeStats(FederationStatistics.TypeSnapshot t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> loads = new LinkedHashMap<>();
+        for (LoadOutcome o : LoadOutcome.values()) {
+            loads.put(o.name().toLowerCase(Locale.ROOT), t.loadsByOutcome().get(o));
+        }
+        m.put("loads", loads);
+        m.put("batch_calls", t.batchCalls());
+        m.put("direct_calls", t.directCalls());
+        m.put("backend_calls", t.backendCalls());
+        m.put("avg_batch_size", number(t.averageBatchSize()));
+        m.put("max_batch_size", t.maxBatchSize());
+        m.put("effectiveness", number(t.effectiveness()));
+        long calls = t.backendCalls();
+        m.put("avg_backend_call_ms", calls == 0 ? 0 : number(t.totalDurationNanos() / 1e6 / calls));
+        m.put("max_backend_call_ms", number(t.maxDurationNanos() / 1e6));
+        return m;
+    }
+
+    private static Object number(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+    }
+}
