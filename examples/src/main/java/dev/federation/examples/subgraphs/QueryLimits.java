@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code _entities}, or {@value #DEFAULT_LIST_SIZE} for a list without either (for example
  *       {@code User.posts}); at most {@value #DEFAULT_MAX_COMPLEXITY}. Aliases count as the fields they
  *       repeat, so 1,000 aliased {@code posts(limit: 100)} fields are refused too;</li>
- *   <li>time: a field that would start after the request's deadline ({@link #DEFAULT_REQUEST_TIMEOUT}) is not
- *       fetched and gets a {@code REQUEST_TIMEOUT} error;</li>
+ *   <li>time: a field with a data fetcher of its own that would start after the request's deadline
+ *       ({@link #DEFAULT_REQUEST_TIMEOUT}) is not fetched and gets a {@code REQUEST_TIMEOUT} error (properties of
+ *       objects already fetched are still read);</li>
  *   <li>the parser's own limits (graphql-java's default of 15,000 tokens) refuse huge documents before this.</li>
  * </ul>
  * The gateway's real queries pass well inside: {@code posts(limit: 100)} with authors and products costs
@@ -135,8 +136,8 @@ public final class QueryLimits {
         @Override
         public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> fetcher, InstrumentationFieldFetchParameters p,
                 @Nullable InstrumentationState state) {
-            if (!(state instanceof Started)) {
-                return fetcher;
+            if (!(state instanceof Started) || p.isTrivialDataFetcher()) {
+                return fetcher; // reading a property of a fetched object costs nothing: never cut
             }
             long deadline = ((Started) state).deadline;
             return env -> {
