@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.apollographql.federation.graphqljava.Federation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.netflix.graphql.dgs.DgsFederationResolver;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.federation.core.EntityBatchLoader;
@@ -15,6 +16,8 @@ import dev.federation.core.FederationModeSwitch;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
+import graphql.schema.DataFetcher;
+import graphql.schema.TypeResolver;
 import graphql.schema.idl.RuntimeWiring;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -127,6 +130,50 @@ class WiringRecipesTest {
     }
     // end::servlet[]
 
+    // tag::dgs[]
+    /** Netflix DGS (11, Spring Boot 4): a DgsFederationResolver bean (@DgsComponent) hands DGS the two pieces. */
+    static final class BatchedFederationResolver implements DgsFederationResolver {
+        private final FederatedEntities entities;
+
+        BatchedFederationResolver(FederatedEntities entities) {
+            this.entities = entities;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public DataFetcher<Object> entitiesFetcher() {
+            return (DataFetcher<Object>) entities.fetcher();
+        }
+
+        @Override
+        public TypeResolver typeResolver() {
+            return entities.typeResolver();
+        }
+    }
+    // end::dgs[]
+
+    @Test
+    void theDgsRecipeGivesFederationJvmTheBatchedFetcher() {
+        DgsFederationResolver resolver = new BatchedFederationResolver(entities);
+        // what DGS does with a DgsFederationResolver: federation-jvm's transform with its fetcher and resolver
+        GraphQL dgsLike = GraphQL.newGraphQL(Federation.transform(SDL, RuntimeWiring.newRuntimeWiring().build())
+                .fetchEntities(resolver.entitiesFetcher())
+                .resolveEntityType(resolver.typeResolver())
+                .build()).build();
+        CALLS.clear();
+        List<Map<String, Object>> reps = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            reps.add(Map.of("__typename", "User", "id", "u" + i));
+        }
+
+        ExecutionResult result = dgsLike.execute(entities.withRegistry(ExecutionInput.newExecutionInput()
+                .query("query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}")
+                .variables(Map.of("representations", reps)).build()));
+
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(CALLS).singleElement().asList().hasSize(30);
+    }
+
     @Test
     void theJdkHandlerRecipeServesTheGatewaysQueryInOneBatch() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -165,7 +212,7 @@ class WiringRecipesTest {
         String source = Files.readString(Path.of("src/test/java/dev/federation/examples/recipes/WiringRecipesTest.java"),
                 StandardCharsets.UTF_8);
         String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-        for (String tag : List.of("jdk", "servlet")) {
+        for (String tag : List.of("jdk", "servlet", "dgs")) {
             int start = source.indexOf("// tag::" + tag + "[]\n") + ("// tag::" + tag + "[]\n").length();
             String region = source.substring(start, source.indexOf("    // end::" + tag + "[]", start));
             String snippet = region.lines().map(l -> l.length() >= 4 ? l.substring(4) : l)
