@@ -32,6 +32,26 @@ public record HealthCheck(String name, HealthStatus status, boolean judged, doub
     /** Name of the batching check: 1 - backend calls / loads over the evaluation window. */
     public static final String BATCH_EFFECTIVENESS = "batch_effectiveness";
 
+    /**
+     * This check as a JSON-ready map for a health endpoint: {@code name}, {@code status}, {@code judged},
+     * {@code value}, {@code threshold} (rounded to 4 decimals; {@code "n/a"} when not a finite number) and
+     * {@code message}.
+     */
+    public java.util.Map<String, Object> asMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", name);
+        m.put("status", status.name());
+        m.put("judged", judged);
+        m.put("value", finite(value));
+        m.put("threshold", finite(threshold));
+        m.put("message", message);
+        return m;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+    }
+
     @Override
     public String toString() {
         return name + "=" + status + (judged ? "" : " (not judged)") + ": " + message;

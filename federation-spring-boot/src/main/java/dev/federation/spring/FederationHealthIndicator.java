@@ -5,7 +5,6 @@ import dev.federation.metrics.HealthCheck;
 import dev.federation.metrics.HealthReport;
 import dev.federation.metrics.HealthStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -58,14 +57,7 @@ public final class FederationHealthIndicator implements HealthIndicator {
         }
         List<Map<String, Object>> checks = new ArrayList<>();
         for (HealthCheck c : report.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.name());
-            m.put("status", c.status().name());
-            m.put("judged", c.judged());
-            m.put("value", finite(c.value()));
-            m.put("threshold", finite(c.threshold()));
-            m.put("message", c.message());
-            checks.add(m);
+            checks.add(c.asMap());
         }
         return b.withDetail("checks", checks).build();
     }
@@ -79,7 +71,4 @@ public final class FederationHealthIndicator implements HealthIndicator {
         };
     }
 
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? v : "n/a";
-    }
 }

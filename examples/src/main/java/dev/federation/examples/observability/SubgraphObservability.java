@@ -10,7 +10,6 @@ import dev.federation.metrics.FederationMetrics;
 import dev.federation.metrics.HealthCheck;
 import dev.federation.metrics.HealthMonitorConfig;
 import dev.federation.metrics.HealthReport;
-import dev.federation.metrics.HealthStatus;
 import dev.federation.metrics.WindowStatistics;
 import dev.federation.tracing.FederationTelemetry;
 import graphql.ExecutionResult;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -230,14 +228,7 @@ public final class SubgraphObservability implements AutoCloseable {
         out.put("rollbacks", health.rollbackCount());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (HealthCheck c : report.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.name());
-            m.put("status", c.status().name());
-            m.put("judged", c.judged());
-            m.put("value", finite(c.value()));
-            m.put("threshold", finite(c.threshold()));
-            m.put("message", c.message());
-            checks.add(m);
+            checks.add(c.asMap());
         }
         out.put("checks", checks);
         out.put("window", windowMap(metrics.recentWindow()));

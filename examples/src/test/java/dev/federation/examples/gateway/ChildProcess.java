@@ -75,6 +75,18 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the real gateway ({@code examples/gateway/gateway.mjs}) on a free port in front of {@code subgraphs}
+     * (name to GraphQL URL); it stops when its stdin closes ({@link #close()}) or after 300 s.
+     */
+    static ChildProcess startGateway(java.util.Map<String, java.net.URI> subgraphs) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("node", "gateway.mjs", "--port",
+                "0", "--exit-on-stdin-close", "--max-seconds", "300"));
+        subgraphs.forEach((name, uri) -> command.add(name + "=" + uri));
+        return start(new ProcessBuilder(command).directory(gatewayDir().toFile()),
+                Pattern.compile("Gateway ready at (http://\\S+)"), Duration.ofSeconds(90));
+    }
+
     /** The ready line's match (its groups: the URL or port the process printed). */
     Matcher readyLine() {
         return ready.join();

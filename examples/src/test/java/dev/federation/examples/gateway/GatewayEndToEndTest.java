@@ -15,9 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,6 @@ class GatewayEndToEndTest {
             "{ posts(limit: 100) { id title author { id name } product { id name } } }";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern READY = Pattern.compile("Gateway ready at (http://\\S+)");
 
     private static SubgraphCluster cluster;
     private static ChildProcess gateway;
@@ -54,11 +50,7 @@ class GatewayEndToEndTest {
                 .adminToken(TOKEN)
                 .mode(FederationMode.BATCHED)
                 .build());
-        List<String> command = new ArrayList<>(List.of("node", "gateway.mjs", "--port", "0",
-                "--exit-on-stdin-close", "--max-seconds", "300"));
-        cluster.graphqlUris().forEach((name, uri) -> command.add(name + "=" + uri));
-        gateway = ChildProcess.start(new ProcessBuilder(command).directory(ChildProcess.gatewayDir().toFile()),
-                READY, Duration.ofSeconds(90));
+        gateway = ChildProcess.startGateway(cluster.graphqlUris());
         gatewayUri = URI.create(gateway.readyLine().group(1));
     }
 

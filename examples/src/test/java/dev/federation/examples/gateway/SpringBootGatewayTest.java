@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -56,13 +55,11 @@ class SpringBootGatewayTest {
 
         cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(USERS, 10_000, 200)
                 .mode(FederationMode.BATCHED).build());
-        gateway = ChildProcess.start(new ProcessBuilder("node", "gateway.mjs", "--port", "0", "--exit-on-stdin-close",
-                        "--max-seconds", "300",
-                        "users=" + springUri.resolve("/graphql"),
-                        "posts=" + cluster.node("posts").server().graphqlUri(),
-                        "products=" + cluster.node("products").server().graphqlUri())
-                        .directory(ChildProcess.gatewayDir().toFile()),
-                Pattern.compile("Gateway ready at (http://\\S+)"), Duration.ofSeconds(90));
+        Map<String, URI> subgraphs = new java.util.LinkedHashMap<>();
+        subgraphs.put("users", springUri.resolve("/graphql"));
+        subgraphs.put("posts", cluster.node("posts").server().graphqlUri());
+        subgraphs.put("products", cluster.node("products").server().graphqlUri());
+        gateway = ChildProcess.startGateway(subgraphs);
         gatewayUri = URI.create(gateway.readyLine().group(1));
     }
 
