@@ -42,8 +42,12 @@ final class Backend implements AutoCloseable {
     private final @Nullable ScheduledExecutorService scheduler;
     private final long latencyNanos;
     private final LongAdder calls = new LongAdder();
+    private final LongAdder keys = new LongAdder();
+    /** Calls and keys made by each thread: exact per benchmark thread, as the in-memory tables answer on it. */
+    private final @Nullable ThreadLocal<long[]> byThread;
 
-    private Backend(Duration latency) {
+    private Backend(Duration latency, boolean countByThread) {
+        this.byThread = countByThread ? ThreadLocal.withInitial(() -> new long[2]) : null;
         this.latencyNanos = latency.toNanos();
         this.scheduler = latencyNanos == 0 ? null : Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "backend-latency");
@@ -62,7 +66,12 @@ final class Backend implements AutoCloseable {
 
     /** A backend that answers at once. */
     static Backend inMemory() {
-        return new Backend(Duration.ZERO);
+        return new Backend(Duration.ZERO, false);
+    }
+
+    /** A backend that answers at once and counts calls and keys by thread too ({@link #threadCounts()}). */
+    static Backend inMemoryCountingByThread() {
+        return new Backend(Duration.ZERO, true);
     }
 
     /**
@@ -75,7 +84,7 @@ final class Backend implements AutoCloseable {
         if (latency.isNegative() || latency.isZero()) {
             throw new IllegalArgumentException("latency must be positive, was " + latency);
         }
-        return new Backend(latency);
+        return new Backend(latency, false);
     }
 
     /** The id of row {@code index} of a type, e.g. {@code u7} for {@code User} 7. */
@@ -121,6 +130,32 @@ final class Backend implements AutoCloseable {
     /** The backend calls made so far, over all tables. */
     long calls() {
         return calls.sum();
+    }
+
+    /** The keys asked for so far, over all calls and tables. */
+    long keys() {
+        return keys.sum();
+    }
+
+    /**
+     * The calls and keys made so far on the current thread, as {@code {calls, keys}} (a live array: copy the
+     * values). For the in-memory backend every call of a request is made on the thread that executes it.
+     */
+    long[] threadCounts() {
+        if (byThread == null) {
+            throw new IllegalStateException("this backend does not count by thread");
+        }
+        return byThread.get();
+    }
+
+    private void count(int keyCount) {
+        calls.increment();
+        keys.add(keyCount);
+        if (byThread != null) {
+            long[] mine = byThread.get();
+            mine[0]++;
+            mine[1] += keyCount;
+        }
     }
 
     @Override
@@ -177,26 +212,26 @@ final class Backend implements AutoCloseable {
         /** The entity of {@code id}, or {@code null}; one call. */
         @Nullable V find(String id) {
             requireNoLatency();
-            calls.increment();
+            count(1);
             return rows.get(id);
         }
 
         /** The entities of {@code ids} by id (absent when unknown); one call. */
         Map<String, V> findAll(Collection<String> ids) {
             requireNoLatency();
-            calls.increment();
+            count(ids.size());
             return lookup(ids);
         }
 
         /** {@link #find(String)}, answered after the backend's latency. */
         CompletableFuture<@Nullable V> findAsync(String id) {
-            calls.increment();
+            count(1);
             return answer(rows.get(id));
         }
 
         /** {@link #findAll(Collection)}, answered after the backend's latency. */
         CompletableFuture<Map<String, V>> findAllAsync(Collection<String> ids) {
-            calls.increment();
+            count(ids.size());
             return answer(lookup(ids));
         }
 

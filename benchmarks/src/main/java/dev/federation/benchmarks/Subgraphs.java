@@ -42,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  *       the whole list;</li>
  *   <li>{@value #SPRING}: Spring for GraphQL's federation support with a batched {@code @EntityMapping} per
  *       type, through its {@code ExecutionGraphQlService} without a web server;</li>
- *   <li>{@value #LIBRARY}: this library's {@link FederatedEntities}, no observer;</li>
+ *   <li>{@value #LIBRARY}: this library's {@link FederatedEntities}, no observer, set up as the README's quick
+ *       start does (no {@code javaClass}: the type resolver learns each entity's type from its call);</li>
+ *   <li>{@value #LIBRARY_CLASS}: the same with each entity type's {@code javaClass} registered;</li>
  *   <li>{@code library_metrics}, {@code library_tracing}, {@code library_all}: the same with the observers of
  *       federation-metrics, federation-tracing or both ({@link ObservedSubgraphs}).</li>
  * </ul>
@@ -53,9 +55,11 @@ final class Subgraphs {
     static final String DATALOADER = "dataloader";
     static final String SPRING = "springgraphql";
     static final String LIBRARY = "library";
+    static final String LIBRARY_CLASS = "library_class";
 
     /** Every implementation name, in the order the tables show them. */
-    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY, ObservedSubgraphs.LIBRARY_METRICS,
+    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY, LIBRARY_CLASS,
+            ObservedSubgraphs.LIBRARY_METRICS,
             ObservedSubgraphs.LIBRARY_TRACING, ObservedSubgraphs.LIBRARY_ALL);
 
     /** The schema every implementation serves. */
@@ -78,7 +82,10 @@ final class Subgraphs {
             case SPRING:
                 return new SpringGraphQlSubgraph(backend);
             case LIBRARY:
-                return library(backend, List.of(), () -> {
+                return library(backend, false, List.of(), () -> {
+                });
+            case LIBRARY_CLASS:
+                return library(backend, true, List.of(), () -> {
                 });
             case ObservedSubgraphs.LIBRARY_METRICS:
             case ObservedSubgraphs.LIBRARY_TRACING:
@@ -136,14 +143,16 @@ final class Subgraphs {
     /**
      * This library over {@code backend}, with the given observers.
      *
+     * @param javaClass whether the entity types register their Java classes
      * @param onClose what {@link Subgraph#close()} releases (e.g. an OpenTelemetry SDK)
      */
-    static Subgraph library(Backend backend, List<FederationObserver> observers, Runnable onClose) {
+    static Subgraph library(Backend backend, boolean javaClass, List<FederationObserver> observers,
+            Runnable onClose) {
         FederatedEntities.Builder builder = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
-                .entity(entityType(backend.users(), User.class))
-                .entity(entityType(backend.products(), Product.class))
-                .entity(entityType(backend.reviews(), Review.class));
+                .entity(entityType(backend.users(), javaClass ? User.class : null))
+                .entity(entityType(backend.products(), javaClass ? Product.class : null))
+                .entity(entityType(backend.reviews(), javaClass ? Review.class : null));
         observers.forEach(builder::observer);
         FederatedEntities entities = builder.build();
         GraphQL graphQL = graphQL(entities.fetcher(), entities.typeResolver());
@@ -160,8 +169,11 @@ final class Subgraphs {
         };
     }
 
-    private static <V> EntityType entityType(Backend.Table<V> table, Class<V> javaClass) {
-        EntityType.Builder type = EntityType.named(table.typename).javaClass(javaClass);
+    private static <V> EntityType entityType(Backend.Table<V> table, @Nullable Class<V> javaClass) {
+        EntityType.Builder type = EntityType.named(table.typename);
+        if (javaClass != null) {
+            type.javaClass(javaClass);
+        }
         if (table.backendHasLatency()) {
             type.key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, V>mappedAsync(table::findAllAsync));
         } else {

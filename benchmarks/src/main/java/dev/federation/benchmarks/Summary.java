@@ -15,38 +15,60 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads JMH JSON result files of {@link EntitiesBenchmark} and {@link BackendLatencyBenchmark} and prints,
- * as Markdown, every result (time and bytes allocated per call and per entity, the latter when run with
- * {@code -prof gc}), the ratios the project publishes, and whether each target is met:
+ * Reads JMH JSON result files of the benchmarks and prints, as Markdown, every result (time and bytes
+ * allocated per call and per entity, the latter when run with {@code -prof gc}; the {@link BatchCounters}
+ * where measured), the ratios the project publishes, and whether each target is met:
  *
  * <ul>
- *   <li>{@code library / dataloader} at most {@value #TARGET_LIBRARY_VS_DATALOADER};</li>
- *   <li>{@code library / springgraphql} at most {@value #TARGET_LIBRARY_VS_SPRING};</li>
- *   <li>{@code library_all / library} at most {@value #TARGET_ALL_VS_LIBRARY};</li>
+ *   <li>batching for free: {@code library / naive} at most {@value #TARGET_LIBRARY_VS_NAIVE} in time and
+ *       {@value #TARGET_LIBRARY_VS_NAIVE_BYTES} in bytes, at 100 and 1000 representations of one type;</li>
+ *   <li>{@code library / dataloader} and {@code library / springgraphql} at most
+ *       {@value #TARGET_LIBRARY_VS_DATALOADER} in time at 100 × 1, 1000 × 1 and 1000 × 3;</li>
+ *   <li>{@code library_all / library} at most {@value #TARGET_ALL_VS_LIBRARY} at the same points;</li>
  *   <li>{@code naive / library} with {@value #LATENCY_REPRESENTATIONS} representations and a backend
- *       latency at least {@value #TARGET_NAIVE_VS_LIBRARY}.</li>
+ *       latency at least {@value #TARGET_NAIVE_VS_LIBRARY};</li>
+ *   <li>on the gateway workload ({@link GatewayWorkloadBenchmark}): the library makes one backend call per
+ *       entity type, batch effectiveness at least {@value #TARGET_EFFECTIVENESS} and batch size at least
+ *       {@value #TARGET_BATCH_SIZE} where the page has that many distinct keys of a type (else it says it
+ *       cannot).</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.federation.benchmarks.Summary result.json...}
  */
 public final class Summary {
 
+    /** Target: library time over one-by-one time on the free in-memory backend, at most. */
+    public static final double TARGET_LIBRARY_VS_NAIVE = 1.10;
+    /** Target: library bytes per entity over one-by-one bytes per entity, at most. */
+    public static final double TARGET_LIBRARY_VS_NAIVE_BYTES = 1.03;
     /** Target: library time over hand-written DataLoader time, at most. */
-    public static final double TARGET_LIBRARY_VS_DATALOADER = 1.10;
+    public static final double TARGET_LIBRARY_VS_DATALOADER = 0.90;
     /** Target: library time over Spring for GraphQL time, at most. */
-    public static final double TARGET_LIBRARY_VS_SPRING = 1.00;
-    /** Target: library with metrics, tracing and all observers over library alone, at most. */
-    public static final double TARGET_ALL_VS_LIBRARY = 1.25;
+    public static final double TARGET_LIBRARY_VS_SPRING = 0.90;
+    /** Target: library with metrics and tracing over library alone, at most. */
+    public static final double TARGET_ALL_VS_LIBRARY = 1.10;
     /** Target: one-by-one time over library time with backend latency, at least. */
     public static final double TARGET_NAIVE_VS_LIBRARY = 50.0;
+    /** Target (go-live): batch effectiveness, at least. */
+    public static final double TARGET_EFFECTIVENESS = 0.80;
+    /** Target (go-live): average batch size (keys per backend call), at least. */
+    public static final double TARGET_BATCH_SIZE = 50.0;
     /** The number of representations the latency target is set at. */
     public static final int LATENCY_REPRESENTATIONS = 100;
 
     static final String ENTITIES = "EntitiesBenchmark";
     static final String LATENCY = "BackendLatencyBenchmark";
+    static final String GATEWAY = "GatewayWorkloadBenchmark";
+    static final String SMALL = "SmallRequestsBenchmark";
+    private static final List<String> BENCHMARKS = List.of(ENTITIES, LATENCY, GATEWAY, SMALL);
+
+    /** The points of {@link EntitiesBenchmark} the comparisons with naive are made at: {representations, types}. */
+    private static final int[][] NAIVE_POINTS = {{100, 1}, {1000, 1}};
+    /** The points of the comparisons with dataloader, springgraphql and the observers. */
+    private static final int[][] TARGET_POINTS = {{100, 1}, {1000, 1}, {1000, 3}};
 
     private static final List<String> IMPL_ORDER = List.of("naive", "dataloader", "springgraphql", "library",
-            "library_metrics", "library_tracing", "library_all");
+            "library_class", "library_metrics", "library_tracing", "library_all");
 
     private Summary() {
     }
@@ -69,12 +91,43 @@ public final class Summary {
         print(results, System.out);
     }
 
-    /** One benchmark result: one implementation at one point of the parameters. */
-    record Result(String benchmark, String impl, int representations, int types, double score,
-            double error, String unit, @Nullable Double bytesPerOp) {
+    /**
+     * One benchmark result: one implementation at one point of the parameters.
+     *
+     * @param method the benchmark method ({@code threads4} and {@code threads16} in {@link SmallRequestsBenchmark})
+     * @param representations the representations of the call; the posts of the page for {@link #GATEWAY}; 0
+     *     for {@link #SMALL}
+     * @param counters the {@link BatchCounters} summed over the measured iterations, empty when not measured
+     */
+    record Result(String benchmark, String method, String impl, int representations, int types, int threads,
+            double score, double error, String unit, @Nullable Double bytesPerOp, Map<String, Double> counters) {
 
         @Nullable Double bytesPerEntity() {
-            return bytesPerOp == null ? null : bytesPerOp / representations;
+            return bytesPerOp == null || representations == 0 ? null : bytesPerOp / representations;
+        }
+
+        @Nullable Double counter(String name) {
+            return counters.get(name);
+        }
+
+        /** Backend calls per request, or {@code null}. */
+        @Nullable Double callsPerRequest() {
+            return quotient(counter("backendCalls"), counter("requests"));
+        }
+
+        /** Keys per backend call, or {@code null}. */
+        @Nullable Double batchSize() {
+            return quotient(counter("backendKeys"), counter("backendCalls"));
+        }
+
+        /** {@code 1 - backend calls / entity loads}, or {@code null}. */
+        @Nullable Double effectiveness() {
+            Double q = quotient(counter("backendCalls"), counter("entityLoads"));
+            return q == null ? null : 1 - q;
+        }
+
+        private static @Nullable Double quotient(@Nullable Double n, @Nullable Double d) {
+            return n == null || d == null || d == 0 ? null : n / d;
         }
     }
 
@@ -94,23 +147,43 @@ public final class Summary {
             String benchmark = String.valueOf(entry.get("benchmark"));
             String[] parts = benchmark.split("\\.");
             String cls = parts.length >= 2 ? parts[parts.length - 2] : benchmark;
-            if (!cls.equals(ENTITIES) && !cls.equals(LATENCY)) {
+            String method = parts[parts.length - 1];
+            if (!BENCHMARKS.contains(cls)) {
                 continue;
             }
             Map<?, ?> params = (Map<?, ?>) entry.get("params");
             Map<?, ?> primary = (Map<?, ?>) entry.get("primaryMetric");
             Map<?, ?> secondary = (Map<?, ?>) entry.get("secondaryMetrics");
             Double alloc = null;
-            if (secondary != null && secondary.get("gc.alloc.rate.norm") instanceof Map) {
-                alloc = number(((Map<?, ?>) secondary.get("gc.alloc.rate.norm")).get("score"));
+            Map<String, Double> counters = new LinkedHashMap<>();
+            if (secondary != null) {
+                if (secondary.get("gc.alloc.rate.norm") instanceof Map) {
+                    alloc = number(((Map<?, ?>) secondary.get("gc.alloc.rate.norm")).get("score"));
+                }
+                for (String c : List.of("requests", "backendCalls", "backendKeys", "entityLoads")) {
+                    if (secondary.get(c) instanceof Map) {
+                        counters.put(c, number(((Map<?, ?>) secondary.get(c)).get("score")));
+                    }
+                }
             }
-            out.add(new Result(cls, String.valueOf(params.get("impl")),
-                    Integer.parseInt(String.valueOf(params.get("representations"))),
-                    Integer.parseInt(String.valueOf(params.get("types"))),
+            int reps = cls.equals(GATEWAY) ? integer(params.get("posts")) : integer(params.get("representations"));
+            out.add(new Result(cls, method, String.valueOf(params.get("impl")), reps, integer(params.get("types")),
+                    entry.get("threads") == null ? 1 : integer(entry.get("threads")),
                     number(primary.get("score")), number(primary.get("scoreError")),
-                    String.valueOf(primary.get("scoreUnit")), alloc));
+                    String.valueOf(primary.get("scoreUnit")), alloc, counters));
         }
         return out;
+    }
+
+    private static int integer(@Nullable Object v) {
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static double number(@Nullable Object v) {
@@ -129,96 +202,15 @@ public final class Summary {
 
     /** Prints the results, the ratio tables and the target verdicts as Markdown. */
     static void print(List<Result> results, PrintStream out) {
-        List<Result> sorted = new ArrayList<>(results);
-        sorted.sort(Comparator.comparing(Result::benchmark)
-                .thenComparingInt(Result::representations)
-                .thenComparingInt(Result::types)
-                .thenComparingInt(r -> order(r.impl())));
-        out.println("### Results");
-        out.println();
-        out.println("| benchmark | representations | types | impl | time/op | ± (99.9 %) | B/op | B/entity |");
-        out.println("|---|---:|---:|---|---:|---:|---:|---:|");
-        for (Result r : sorted) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s %s | %s | %s | %s |%n", r.benchmark(),
-                    r.representations(), r.types(), r.impl(), fmt(r.score()), r.unit(), fmt(r.error()),
-                    r.bytesPerOp() == null ? "-" : fmt(r.bytesPerOp()),
-                    r.bytesPerEntity() == null ? "-" : fmt(r.bytesPerEntity()));
-        }
-        out.println();
-
         Map<String, Result> index = new LinkedHashMap<>();
         for (Result r : results) {
             index.put(key(r.benchmark(), r.representations(), r.types(), r.impl()), r);
         }
         List<Verdict> verdicts = new ArrayList<>();
-        TreeSet<String> points = new TreeSet<>(Comparator.comparingInt((String p) -> Integer.parseInt(p.split("/")[0]))
-                .thenComparingInt(p -> Integer.parseInt(p.split("/")[1])));
-        for (Result r : results) {
-            if (r.benchmark().equals(ENTITIES)) {
-                points.add(r.representations() + "/" + r.types());
-            }
-        }
-        if (!points.isEmpty()) {
-            out.println("### Ratios of time per call, in-memory backend (" + ENTITIES + ")");
-            out.println();
-            out.println("| representations | types | library / dataloader | library / springgraphql "
-                    + "| library_metrics / library | library_tracing / library | library_all / library "
-                    + "| library B/entity | dataloader B/entity |");
-            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            for (String p : points) {
-                int reps = Integer.parseInt(p.split("/")[0]);
-                int types = Integer.parseInt(p.split("/")[1]);
-                Double vsDl = ratio(index, ENTITIES, reps, types, "library", "dataloader");
-                Double vsSpring = ratio(index, ENTITIES, reps, types, "library", "springgraphql");
-                Double metrics = ratio(index, ENTITIES, reps, types, "library_metrics", "library");
-                Double tracing = ratio(index, ENTITIES, reps, types, "library_tracing", "library");
-                Double all = ratio(index, ENTITIES, reps, types, "library_all", "library");
-                Result lib = index.get(key(ENTITIES, reps, types, "library"));
-                Result dl = index.get(key(ENTITIES, reps, types, "dataloader"));
-                out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %s |%n", reps, types,
-                        fmtRatio(vsDl), fmtRatio(vsSpring), fmtRatio(metrics), fmtRatio(tracing), fmtRatio(all),
-                        lib == null || lib.bytesPerEntity() == null ? "-" : fmt(lib.bytesPerEntity()),
-                        dl == null || dl.bytesPerEntity() == null ? "-" : fmt(dl.bytesPerEntity()));
-                String at = reps + " representations, " + types + " types";
-                addVerdict(verdicts, "library / dataloader <= " + TARGET_LIBRARY_VS_DATALOADER, at, vsDl,
-                        vsDl != null && vsDl <= TARGET_LIBRARY_VS_DATALOADER);
-                addVerdict(verdicts, "library / springgraphql <= " + TARGET_LIBRARY_VS_SPRING, at, vsSpring,
-                        vsSpring != null && vsSpring <= TARGET_LIBRARY_VS_SPRING);
-                addVerdict(verdicts, "library_all / library <= " + TARGET_ALL_VS_LIBRARY, at, all,
-                        all != null && all <= TARGET_ALL_VS_LIBRARY);
-            }
-            out.println();
-        }
-
-        TreeSet<String> latencyPoints = new TreeSet<>(points.comparator());
-        for (Result r : results) {
-            if (r.benchmark().equals(LATENCY)) {
-                latencyPoints.add(r.representations() + "/" + r.types());
-            }
-        }
-        if (!latencyPoints.isEmpty()) {
-            out.println("### End to end with " + BackendLatencyBenchmark.LATENCY.toMillis()
-                    + " ms per backend call (" + LATENCY + ")");
-            out.println();
-            out.println("| representations | types | naive | dataloader | springgraphql | library | naive / library |");
-            out.println("|---:|---:|---:|---:|---:|---:|---:|");
-            for (String p : latencyPoints) {
-                int reps = Integer.parseInt(p.split("/")[0]);
-                int types = Integer.parseInt(p.split("/")[1]);
-                Double naive = ratio(index, LATENCY, reps, types, "naive", "library");
-                out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s |%n", reps, types,
-                        time(index, reps, types, "naive"), time(index, reps, types, "dataloader"),
-                        time(index, reps, types, "springgraphql"), time(index, reps, types, "library"),
-                        fmtRatio(naive));
-                if (reps == LATENCY_REPRESENTATIONS) {
-                    addVerdict(verdicts, "naive / library >= " + TARGET_NAIVE_VS_LIBRARY + " at "
-                            + LATENCY_REPRESENTATIONS + " representations and backend latency",
-                            reps + " representations, " + types + " types", naive,
-                            naive != null && naive >= TARGET_NAIVE_VS_LIBRARY);
-                }
-            }
-            out.println();
-        }
+        printEntities(results, index, verdicts, out);
+        printLatency(results, index, verdicts, out);
+        printGateway(results, verdicts, out);
+        printSmall(results, out);
 
         out.println("### Targets");
         out.println();
@@ -227,18 +219,205 @@ public final class Summary {
         }
         for (Verdict v : verdicts) {
             out.printf(Locale.ROOT, "- %s: %s at %s (%s)%n", v.target(), v.met() ? "met" : "MISSED", v.at(),
-                    fmtRatio(v.value()));
+                    v.value());
         }
     }
 
-    private record Verdict(String target, String at, Double value, boolean met) {
+    private static void printEntities(List<Result> results, Map<String, Result> index, List<Verdict> verdicts,
+            PrintStream out) {
+        List<Result> sorted = sorted(results, ENTITIES);
+        if (sorted.isEmpty()) {
+            return;
+        }
+        out.println("### One `_entities` call, in-memory backend (" + ENTITIES + ")");
+        out.println();
+        out.println("| representations | types | impl | time/op | ± (99.9 %) | B/op | B/entity |");
+        out.println("|---:|---:|---|---:|---:|---:|---:|");
+        for (Result r : sorted) {
+            out.printf(Locale.ROOT, "| %d | %d | %s | %s %s | %s | %s | %s |%n", r.representations(), r.types(),
+                    r.impl(), fmt(r.score()), r.unit(), fmt(r.error()),
+                    r.bytesPerOp() == null ? "-" : fmt(r.bytesPerOp()),
+                    r.bytesPerEntity() == null ? "-" : fmt(r.bytesPerEntity()));
+        }
+        out.println();
+        out.println("Ratios of time per call (bytes per entity where marked B):");
+        out.println();
+        out.println("| representations | types | library / naive | library / naive B | library / dataloader "
+                + "| library / springgraphql | library_class / library | library_metrics / library "
+                + "| library_tracing / library | library_all / library |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (String p : points(results, ENTITIES)) {
+            int reps = Integer.parseInt(p.split("/")[0]);
+            int types = Integer.parseInt(p.split("/")[1]);
+            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", reps, types,
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library", "naive")),
+                    fmtRatio(bytesRatio(index, reps, types, "library", "naive")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library", "dataloader")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library", "springgraphql")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library_class", "library")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library_metrics", "library")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library_tracing", "library")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library_all", "library")));
+        }
+        out.println();
+        for (int[] p : NAIVE_POINTS) {
+            String at = p[0] + " × " + p[1];
+            for (String lib : List.of("library", "library_class")) {
+                Double time = ratio(index, ENTITIES, p[0], p[1], lib, "naive");
+                addVerdict(verdicts, lib + " / naive <= " + TARGET_LIBRARY_VS_NAIVE + " (time)", at, time,
+                        time != null && time <= TARGET_LIBRARY_VS_NAIVE);
+                Double bytes = bytesRatio(index, p[0], p[1], lib, "naive");
+                addVerdict(verdicts, lib + " / naive <= " + TARGET_LIBRARY_VS_NAIVE_BYTES + " (bytes per entity)",
+                        at, bytes, bytes != null && bytes <= TARGET_LIBRARY_VS_NAIVE_BYTES);
+            }
+        }
+        for (int[] p : TARGET_POINTS) {
+            String at = p[0] + " × " + p[1];
+            Double vsDl = ratio(index, ENTITIES, p[0], p[1], "library", "dataloader");
+            addVerdict(verdicts, "library / dataloader <= " + TARGET_LIBRARY_VS_DATALOADER, at, vsDl,
+                    vsDl != null && vsDl <= TARGET_LIBRARY_VS_DATALOADER);
+            Double vsSpring = ratio(index, ENTITIES, p[0], p[1], "library", "springgraphql");
+            addVerdict(verdicts, "library / springgraphql <= " + TARGET_LIBRARY_VS_SPRING, at, vsSpring,
+                    vsSpring != null && vsSpring <= TARGET_LIBRARY_VS_SPRING);
+            Double all = ratio(index, ENTITIES, p[0], p[1], "library_all", "library");
+            addVerdict(verdicts, "library_all / library <= " + TARGET_ALL_VS_LIBRARY, at, all,
+                    all != null && all <= TARGET_ALL_VS_LIBRARY);
+        }
+    }
+
+    private static void printLatency(List<Result> results, Map<String, Result> index, List<Verdict> verdicts,
+            PrintStream out) {
+        TreeSet<String> latencyPoints = points(results, LATENCY);
+        if (latencyPoints.isEmpty()) {
+            return;
+        }
+        out.println("### End to end with " + BackendLatencyBenchmark.LATENCY.toMillis()
+                + " ms per backend call (" + LATENCY + ")");
+        out.println();
+        out.println("| representations | types | naive | dataloader | springgraphql | library | naive / library |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (String p : latencyPoints) {
+            int reps = Integer.parseInt(p.split("/")[0]);
+            int types = Integer.parseInt(p.split("/")[1]);
+            Double naive = ratio(index, LATENCY, reps, types, "naive", "library");
+            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s |%n", reps, types,
+                    time(index, reps, types, "naive"), time(index, reps, types, "dataloader"),
+                    time(index, reps, types, "springgraphql"), time(index, reps, types, "library"),
+                    fmtRatio(naive));
+            if (reps == LATENCY_REPRESENTATIONS) {
+                addVerdict(verdicts, "naive / library >= " + TARGET_NAIVE_VS_LIBRARY + " with backend latency",
+                        reps + " × " + types, naive, naive != null && naive >= TARGET_NAIVE_VS_LIBRARY);
+            }
+        }
+        out.println();
+    }
+
+    private static void printGateway(List<Result> results, List<Verdict> verdicts, PrintStream out) {
+        List<Result> sorted = sorted(results, GATEWAY);
+        if (sorted.isEmpty()) {
+            return;
+        }
+        out.println("### The gateway's posts page, keys repeating (" + GATEWAY + ")");
+        out.println();
+        out.println("| posts | types | representations | distinct keys | impl | time/op | ± (99.9 %) | B/entity "
+                + "| backend calls / request | batch size | effectiveness |");
+        out.println("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (Result r : sorted) {
+            Workload w = Workload.posts(r.representations(), r.types());
+            Double bytes = r.bytesPerOp() == null ? null : r.bytesPerOp() / w.representations;
+            out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %s %s | %s | %s | %s | %s | %s |%n",
+                    r.representations(), r.types(), w.representations, w.distinctKeys(), r.impl(), fmt(r.score()),
+                    r.unit(), fmt(r.error()), bytes == null ? "-" : fmt(bytes), fmtNullable(r.callsPerRequest()),
+                    fmtNullable(r.batchSize()), fmtPercent(r.effectiveness()));
+            if (!r.impl().equals("library")) {
+                continue;
+            }
+            String at = r.representations() + " posts × " + r.types();
+            Double calls = r.callsPerRequest();
+            addVerdict(verdicts, "library backend calls per request = entity types (" + r.types() + ")", at,
+                    calls, calls != null && Math.abs(calls - r.types()) < 1e-9, fmtNullable(calls));
+            Double eff = r.effectiveness();
+            addVerdict(verdicts, "library batch effectiveness >= " + fmtPercent(TARGET_EFFECTIVENESS), at, eff,
+                    eff != null && eff >= TARGET_EFFECTIVENESS, fmtPercent(eff));
+            double distinctPerType = (double) w.distinctKeys() / r.types();
+            Double size = r.batchSize();
+            if (distinctPerType < TARGET_BATCH_SIZE) {
+                verdicts.add(new Verdict("library batch size >= " + fmt(TARGET_BATCH_SIZE), at, fmtNullable(size)
+                        + "; cannot be reached: the page names only " + fmt(distinctPerType)
+                        + " distinct keys per type", true));
+            } else {
+                addVerdict(verdicts, "library batch size >= " + fmt(TARGET_BATCH_SIZE), at, size,
+                        size != null && size >= TARGET_BATCH_SIZE, fmtNullable(size));
+            }
+        }
+        out.println();
+    }
+
+    private static void printSmall(List<Result> results, PrintStream out) {
+        List<Result> sorted = new ArrayList<>();
+        for (Result r : results) {
+            if (r.benchmark().equals(SMALL)) {
+                sorted.add(r);
+            }
+        }
+        if (sorted.isEmpty()) {
+            return;
+        }
+        sorted.sort(Comparator.comparingInt(Result::threads).thenComparingInt(r -> order(r.impl())));
+        out.println("### Small requests of 1 to 5 representations, many threads (" + SMALL + ")");
+        out.println();
+        out.println("| threads | impl | throughput | ± (99.9 %) | backend calls / request | batch size "
+                + "| effectiveness |");
+        out.println("|---:|---|---:|---:|---:|---:|---:|");
+        for (Result r : sorted) {
+            out.printf(Locale.ROOT, "| %d | %s | %s %s | %s | %s | %s | %s |%n", r.threads(), r.impl(),
+                    fmt(r.score()), r.unit(), fmt(r.error()), fmtNullable(r.callsPerRequest()),
+                    fmtNullable(r.batchSize()), fmtPercent(r.effectiveness()));
+        }
+        out.println();
+        out.println("Per-request batching cannot reach a batch size of " + fmt(TARGET_BATCH_SIZE) + " here: a request "
+                + "holds at most " + SmallRequestsBenchmark.MAX_SIZE + " keys. This is the baseline for "
+                + "cross-request batching.");
+        out.println();
+    }
+
+    private record Verdict(String target, String at, String value, boolean met) {
     }
 
     private static void addVerdict(List<Verdict> verdicts, String target, String at, @Nullable Double value,
             boolean met) {
+        addVerdict(verdicts, target, at, value, met, fmtRatio(value));
+    }
+
+    private static void addVerdict(List<Verdict> verdicts, String target, String at, @Nullable Double value,
+            boolean met, String shown) {
         if (value != null) {
-            verdicts.add(new Verdict(target, at, value, met));
+            verdicts.add(new Verdict(target, at, shown, met));
         }
+    }
+
+    private static List<Result> sorted(List<Result> results, String benchmark) {
+        List<Result> sorted = new ArrayList<>();
+        for (Result r : results) {
+            if (r.benchmark().equals(benchmark)) {
+                sorted.add(r);
+            }
+        }
+        sorted.sort(Comparator.comparingInt(Result::representations)
+                .thenComparingInt(Result::types)
+                .thenComparingInt(r -> order(r.impl())));
+        return sorted;
+    }
+
+    private static TreeSet<String> points(List<Result> results, String benchmark) {
+        TreeSet<String> points = new TreeSet<>(Comparator.comparingInt((String p) -> Integer.parseInt(p.split("/")[0]))
+                .thenComparingInt(p -> Integer.parseInt(p.split("/")[1])));
+        for (Result r : results) {
+            if (r.benchmark().equals(benchmark)) {
+                points.add(r.representations() + "/" + r.types());
+            }
+        }
+        return points;
     }
 
     private static String time(Map<String, Result> index, int reps, int types, String impl) {
@@ -256,6 +435,16 @@ public final class Summary {
         return n.score() / d.score();
     }
 
+    private static @Nullable Double bytesRatio(Map<String, Result> index, int reps, int types, String numerator,
+            String denominator) {
+        Result n = index.get(key(ENTITIES, reps, types, numerator));
+        Result d = index.get(key(ENTITIES, reps, types, denominator));
+        if (n == null || d == null || n.bytesPerOp() == null || d.bytesPerOp() == null || d.bytesPerOp() == 0) {
+            return null;
+        }
+        return n.bytesPerOp() / d.bytesPerOp();
+    }
+
     private static String key(String benchmark, int reps, int types, String impl) {
         return benchmark + "|" + reps + "|" + types + "|" + impl;
     }
@@ -267,6 +456,14 @@ public final class Summary {
 
     private static String fmtRatio(@Nullable Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.2f x", v);
+    }
+
+    private static String fmtPercent(@Nullable Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f %%", v * 100);
+    }
+
+    private static String fmtNullable(@Nullable Double v) {
+        return v == null ? "-" : fmt(v);
     }
 
     private static String fmt(double v) {

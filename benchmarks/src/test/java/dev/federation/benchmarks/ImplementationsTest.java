@@ -43,6 +43,70 @@ class ImplementationsTest {
         }
     }
 
+    static Stream<Arguments> gatewayCases() {
+        return Stream.of("naive", "dataloader", "springgraphql", "library", "library_class").flatMap(impl -> Stream.of(
+                Arguments.of(impl, 100, 1), Arguments.of(impl, 100, 3), Arguments.of(impl, 1000, 3)));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} posts, {2} types")
+    @MethodSource("gatewayCases")
+    void onTheGatewayWorkloadTheCountersOfTheBenchmarkThreadSeeEveryBackendCall(String impl, int posts, int types) {
+        Workload workload = Workload.posts(posts, types);
+        try (Backend backend = Backend.inMemoryCountingByThread(); Subgraph subgraph = Subgraphs.create(impl, backend)) {
+            assertAnswers(subgraph, workload);
+            BatchCounters counters = new BatchCounters();
+            counters.reset();
+            long callsBefore = backend.calls();
+            long keysBefore = backend.keys();
+
+            assertThat(counters.execute(backend, subgraph, workload).getErrors()).isEmpty();
+
+            // every call is seen on this thread, so the per-thread counters are exact
+            assertThat(counters.backendCalls).isEqualTo(backend.calls() - callsBefore);
+            assertThat(counters.backendKeys).isEqualTo(backend.keys() - keysBefore);
+            assertThat(counters.requests).isEqualTo(1);
+            assertThat(counters.entityLoads).isEqualTo(workload.representations);
+            if (impl.equals(Subgraphs.NAIVE)) {
+                assertThat(counters.backendCalls).isEqualTo(workload.representations);
+            } else if (impl.equals(Subgraphs.SPRING)) {
+                // one call per type, but Spring's batched @EntityMapping hands every id over, repeats included
+                assertThat(counters.backendCalls).isEqualTo(types);
+                assertThat(counters.backendKeys).isEqualTo(workload.representations);
+            } else {
+                // one call per type, each with the distinct keys of its type
+                assertThat(counters.backendCalls).isEqualTo(types);
+                assertThat(counters.backendKeys).isEqualTo(workload.distinctKeys());
+            }
+        }
+    }
+
+    @Test
+    void thePostsPageRepeatsKeysWithASkewAndIsTheSameOnEveryRun() {
+        Workload page = Workload.posts(100, 1);
+
+        assertThat(page.representations).isEqualTo(100);
+        assertThat(page.distinctKeys()).isEqualTo(28).isEqualTo(Workload.posts(100, 1).distinctKeys());
+        assertThat(page.expectedEntities()).isEqualTo(Workload.posts(100, 1).expectedEntities());
+        Workload three = Workload.posts(100, 3);
+        assertThat(three.representations).isEqualTo(300);
+        assertThat(three.typeCount()).isEqualTo(3);
+        assertThat(three.typename(0)).isEqualTo("User");
+        assertThat(three.typename(1)).isEqualTo("Product");
+        assertThat(three.typename(2)).isEqualTo("Review");
+    }
+
+    @Test
+    void smallRequestsHoldOneToFiveRepresentationsAndEveryImplementationAnswersThem() {
+        Workload[] requests = SmallRequestsBenchmark.requests();
+        assertThat(requests).extracting(w -> w.representations).containsOnly(1, 2, 3, 4, 5);
+        try (Backend backend = Backend.inMemoryCountingByThread();
+                Subgraph subgraph = Subgraphs.create(Subgraphs.LIBRARY, backend)) {
+            for (Workload w : requests) {
+                assertAnswers(subgraph, w);
+            }
+        }
+    }
+
     @Test
     void observedVariantsRecordMetersAndExportSpans() {
         Workload workload = Workload.of(30, 3);

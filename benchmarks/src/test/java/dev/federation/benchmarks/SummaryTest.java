@@ -12,33 +12,51 @@ class SummaryTest {
 
     private static String entry(String benchmark, String impl, int reps, int types, String score, String alloc) {
         return "{\"jmhVersion\":\"1.37\",\"benchmark\":\"dev.federation.benchmarks." + benchmark + ".entities\","
-                + "\"mode\":\"avgt\",\"params\":{\"impl\":\"" + impl + "\",\"representations\":\"" + reps
+                + "\"mode\":\"avgt\",\"threads\":1,\"params\":{\"impl\":\"" + impl + "\",\"representations\":\"" + reps
                 + "\",\"types\":\"" + types + "\"},\"primaryMetric\":{\"score\":" + score
                 + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"" + (benchmark.equals("EntitiesBenchmark") ? "us/op" : "ms/op")
                 + "\"},\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":" + alloc
                 + ",\"scoreUnit\":\"B/op\"}}}";
     }
 
+    private static String gateway(String impl, int posts, int types, long requests, long calls, long keys) {
+        return "{\"benchmark\":\"dev.federation.benchmarks.GatewayWorkloadBenchmark.postsPage\",\"mode\":\"avgt\","
+                + "\"threads\":1,\"params\":{\"impl\":\"" + impl + "\",\"posts\":\"" + posts + "\",\"types\":\""
+                + types + "\"},\"primaryMetric\":{\"score\":50.0,\"scoreError\":1.5,\"scoreUnit\":\"us/op\"},"
+                + "\"secondaryMetrics\":{\"requests\":{\"score\":" + requests + "},\"backendCalls\":{\"score\":"
+                + calls + "},\"backendKeys\":{\"score\":" + keys + "},\"entityLoads\":{\"score\":"
+                + requests * posts * types + "}}}";
+    }
+
     private static final String RESULT = "[" + String.join(",",
+            entry("EntitiesBenchmark", "naive", 100, 1, "190.0", "275000.0"),
             entry("EntitiesBenchmark", "dataloader", 100, 1, "200.0", "300000.0"),
             entry("EntitiesBenchmark", "springgraphql", 100, 1, "400.0", "350000.0"),
-            entry("EntitiesBenchmark", "library", 100, 1, "210.0", "280000.0"),
+            entry("EntitiesBenchmark", "library", 100, 1, "171.0", "280000.0"),
             entry("EntitiesBenchmark", "library_all", 100, 1, "300.0", "320000.0"),
             entry("BackendLatencyBenchmark", "naive", 100, 1, "110.0", "1.0"),
             entry("BackendLatencyBenchmark", "library", 100, 1, "1.1", "1.0"),
+            gateway("library", 100, 1, 1000, 1000, 31000),
+            gateway("naive", 100, 1, 1000, 100000, 100000),
+            gateway("library", 1000, 3, 100, 300, 100000),
             "{\"benchmark\":\"other.SomethingElse.run\",\"params\":{}}") + "]";
 
     @Test
-    void readsScoresAndAllocationOfTheEntitiesBenchmarks() {
+    void readsScoresAllocationAndCountersOfTheBenchmarks() {
         List<Summary.Result> results = Summary.read(RESULT);
 
-        assertThat(results).hasSize(6);
-        Summary.Result library = results.get(2);
+        assertThat(results).hasSize(10);
+        Summary.Result library = results.get(3);
         assertThat(library.impl()).isEqualTo("library");
         assertThat(library.representations()).isEqualTo(100);
-        assertThat(library.score()).isEqualTo(210.0);
+        assertThat(library.score()).isEqualTo(171.0);
         assertThat(library.error()).isNaN();
         assertThat(library.bytesPerEntity()).isEqualTo(2800.0);
+        Summary.Result page = results.get(7);
+        assertThat(page.benchmark()).isEqualTo("GatewayWorkloadBenchmark");
+        assertThat(page.callsPerRequest()).isEqualTo(1.0);
+        assertThat(page.batchSize()).isEqualTo(31.0);
+        assertThat(page.effectiveness()).isEqualTo(0.99);
     }
 
     @Test
@@ -47,10 +65,19 @@ class SummaryTest {
         Summary.print(Summary.read(RESULT), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
 
-        assertThat(out).contains("| 100 | 1 | 1.05 x | 0.53 x | - | - | 1.43 x | 2,800 | 3,000 |");
-        assertThat(out).contains("- library / dataloader <= 1.1: met at 100 representations, 1 types (1.05 x)");
-        assertThat(out).contains("- library_all / library <= 1.25: MISSED at 100 representations, 1 types (1.43 x)");
-        assertThat(out).contains("naive / library >= 50.0 at 100 representations and backend latency: met");
-        assertThat(out).contains("(100.00 x)");
+        assertThat(out).contains("| 100 | 1 | 0.90 x | 1.02 x | 0.86 x | 0.43 x | - | - | - | 1.75 x |");
+        assertThat(out).contains("- library / naive <= 1.1 (time): met at 100 × 1 (0.90 x)");
+        assertThat(out).contains("- library / naive <= 1.03 (bytes per entity): met at 100 × 1 (1.02 x)");
+        assertThat(out).contains("- library / dataloader <= 0.9: met at 100 × 1 (0.86 x)");
+        assertThat(out).contains("- library_all / library <= 1.1: MISSED at 100 × 1 (1.75 x)");
+        assertThat(out).contains("naive / library >= 50.0 with backend latency: met at 100 × 1 (100.00 x)");
+        // the gateway page: one call per type, effectiveness, and a batch size the page cannot reach
+        assertThat(out).contains("- library backend calls per request = entity types (1): met at 100 posts × 1 (1.00)");
+        assertThat(out).contains("- library batch effectiveness >= 80.0 %: met at 100 posts × 1 (99.0 %)");
+        assertThat(out).contains("- library batch size >= 50.0: met at 100 posts × 1 (31.0; cannot be reached: "
+                + "the page names only");
+        assertThat(out).contains("- library backend calls per request = entity types (3): met at 1000 posts × 3 (3.00)");
+        assertThat(out).contains("- library batch size >= 50.0: met at 1000 posts × 3 (333)");
+        assertThat(out).contains("| 100 | 1 | 100 | " + Workload.posts(100, 1).distinctKeys() + " | naive | 50.0 us/op");
     }
 }

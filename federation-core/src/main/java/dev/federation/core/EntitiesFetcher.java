@@ -18,8 +18,6 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,13 +26,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code _entities} data fetcher: validates the representations, groups them by type and key shape,
- * calls each group's batch function directly (no DataLoader dispatch is needed, since every representation
- * of the call is known at once) and returns one future of the whole list, with an error per failed index.
+ * The {@code _entities} data fetcher, and the owner of the whole call: it returns one future of the whole
+ * list, with an error at each failed index. Every representation of the call is known at once, so no
+ * DataLoader dispatch is needed. The call takes four steps, each with one owner:
+ *
+ * <ol>
+ *   <li>each representation becomes a key resolver ordinal and a key ({@link EntityKeys#resolverOf},
+ *       {@link KeyResolver#keyOf}), or a rejection at its index;</li>
+ *   <li>the keys are grouped by ordinal and de-duplicated, with int arrays and one open-addressing table;</li>
+ *   <li>each key resolver loads its distinct keys and answers them in key order
+ *       ({@link KeyResolver#loadBatched});</li>
+ *   <li>the answers are filled into the result list by index.</li>
+ * </ol>
  */
 final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcherResult<List<Object>>>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntitiesFetcher.class);
+    private static final LoadOutcome[] OUTCOMES = LoadOutcome.values();
 
     private final FederatedEntities entities;
 
@@ -49,10 +57,9 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         GraphQLContext context = env.getGraphQlContext();
         Call call = new Call(reps, entities.modeSwitch().mode(), context, env.getExecutionStepInfo().getPath(),
                 env.getField() == null ? null : env.getField().getSourceLocation(), RequestBudget.of(env, reps.size()));
-        FederationObserver observer = entities.observer();
-        EntitiesObservation observation = observer.entitiesStarted(
-                new EntitiesCall(reps.size(), call.mode, context));
-        long start = System.nanoTime();
+        EntitiesObservation observation = entities.observed()
+                ? entities.observer().entitiesStarted(new EntitiesCall(reps.size(), call.mode, context)) : null;
+        long start = observation == null ? 0 : System.nanoTime();
         CompletableFuture<Void> done;
         try {
             done = observation == null ? call.start() : observation.around(call::start);
@@ -78,15 +85,17 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
     /** One {@code _entities} call. */
     private final class Call {
         final List<?> reps;
+        final int n;
         final FederationMode mode;
         final GraphQLContext context;
         final ResultPath path;
         final @Nullable SourceLocation location;
         final int[] request;
-        final int n;
+        final KeyResolver<?>[] resolvers = entities.keyResolvers();
+        /** The key resolver ordinal of each representation; -1 when it was rejected. */
+        final int[] ordinals;
+        /** Each representation's key after step 1; its answer (entity, null or KeyFailure) after step 4. */
         final Object[] values;
-        final KeyResolver<?>[] resolvers;
-        final Object[] keys;
         final LoadOutcome[] outcomes;
         @Nullable KeyFailure callFailure;
         long deadline = Long.MAX_VALUE;
@@ -97,15 +106,14 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         Call(List<?> reps, FederationMode mode, GraphQLContext context, ResultPath path,
                 @Nullable SourceLocation location, int[] request) {
             this.reps = reps;
-            this.request = request;
+            this.n = reps.size();
             this.mode = mode;
             this.context = context;
             this.path = path;
             this.location = location;
-            this.n = reps.size();
+            this.request = request;
+            this.ordinals = new int[n];
             this.values = new Object[n];
-            this.resolvers = new KeyResolver<?>[n];
-            this.keys = new Object[n];
             this.outcomes = new LoadOutcome[n];
         }
 
@@ -117,14 +125,21 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                         ? "Too many representations: " + total + " in the " + request[1]
                                 + " _entities fields of this request, the limit is " + limit
                         : "Too many representations: " + total + " in one _entities call, the limit is " + limit;
-                entities.observer().representationRejected(new Rejection(-1, null, false,
-                        RejectionReason.TOO_MANY_REPRESENTATIONS, message));
+                if (entities.observed()) {
+                    entities.observer().representationRejected(new Rejection(-1, null, false,
+                            RejectionReason.TOO_MANY_REPRESENTATIONS, message));
+                }
                 callFailure = KeyFailure.clientError(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message);
                 return CompletableFuture.completedFuture(null);
             }
-            FederatedEntities.Rejector rejector = this::reject;
+            int keyed = 0;
             for (int i = 0; i < n; i++) {
-                entities.validate(i, reps.get(i), rejector, resolvers, keys);
+                if (key(i, reps.get(i))) {
+                    keyed++;
+                }
+            }
+            if (keyed == 0) {
+                return CompletableFuture.completedFuture(null);
             }
             if (mode == FederationMode.DIRECT) {
                 long timeout = entities.options().batchTimeout().toNanos();
@@ -132,44 +147,149 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 deadline = now + timeout < now ? Long.MAX_VALUE : now + timeout;
                 return direct(0);
             }
-            return batched();
+            return batched(keyed);
         }
 
-        void reject(int index, @Nullable String typename, boolean known, RejectionReason reason, String message) {
-            values[index] = KeyFailure.clientError(reason.name(), message);
-            entities.observer().representationRejected(new Rejection(index, typename, known, reason, message));
+        /** Step 1: representation {@code i} to its key resolver ordinal and key; {@code false} when rejected. */
+        boolean key(int i, @Nullable Object rep) {
+            if (rep == null) {
+                return reject(new Rejection(i, null, false, RejectionReason.NULL_REPRESENTATION,
+                        "Representation " + i + " is null"));
+            }
+            if (!(rep instanceof Map)) {
+                return reject(new Rejection(i, null, false, RejectionReason.NOT_AN_OBJECT,
+                        "Representation " + i + " must be an object, was " + Representation.describe(rep)));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) rep;
+            Object typename = map.get("__typename");
+            if (!(typename instanceof String)) {
+                return reject(new Rejection(i, null, false, RejectionReason.MISSING_TYPENAME, typename == null
+                        ? "Representation " + i + " has no __typename"
+                        : "Representation " + i + " has a __typename that is " + Representation.describe(typename)
+                                + ", not a string"));
+            }
+            EntityKeys type = entities.keysOf((String) typename);
+            if (type == null) {
+                return reject(new Rejection(i, (String) typename, false, RejectionReason.UNKNOWN_TYPENAME,
+                        "Representation " + i + " has __typename '" + FederatedEntities.echo((String) typename)
+                                + "', which is not an entity type of this subgraph"));
+            }
+            Object chosen = type.resolverOf(i, map);
+            if (chosen instanceof Rejection) {
+                return reject((Rejection) chosen);
+            }
+            KeyResolver<?> r = (KeyResolver<?>) chosen;
+            Object key = r.keyOf(i, map);
+            if (key instanceof Rejection) {
+                return reject((Rejection) key);
+            }
+            ordinals[i] = r.ordinal;
+            values[i] = key;
+            return true;
         }
 
-        /** One group per key resolver; each distinct key loaded once. */
-        CompletableFuture<Void> batched() {
-            Map<KeyResolver<?>, Group> groups = new LinkedHashMap<>();
+        boolean reject(Rejection rejection) {
+            int i = rejection.index();
+            ordinals[i] = -1;
+            values[i] = KeyFailure.clientError(rejection.reason().name(), rejection.message());
+            if (entities.observed()) {
+                entities.observer().representationRejected(rejection);
+            }
+            return false;
+        }
+
+        /**
+         * Steps 2 to 4 in BATCHED mode. {@code slots[i]} is the place of representation {@code i}'s key among
+         * the distinct keys of its resolver, or its one's complement when an earlier representation has the
+         * same key (then it is answered from that load and counted as {@link LoadOutcome#CACHED}).
+         */
+        CompletableFuture<Void> batched(int keyed) {
+            int[] sizes = new int[resolvers.length];
+            int[] slots = new int[n];
+            int[] table = new int[Integer.highestOneBit(Math.max(2, keyed) * 2 - 1) << 1];
+            int mask = table.length - 1;
             for (int i = 0; i < n; i++) {
-                KeyResolver<?> r = resolvers[i];
-                if (r != null) {
-                    Group g = groups.get(r);
-                    if (g == null) {
-                        g = new Group();
-                        groups.put(r, g);
+                int o = ordinals[i];
+                if (o < 0) {
+                    continue;
+                }
+                Object key = values[i];
+                int h = (key.hashCode() * 31 + o) * 0x9E3779B9;
+                int at = (h ^ (h >>> 16)) & mask;
+                while (true) {
+                    int j = table[at] - 1;
+                    if (j < 0) {
+                        table[at] = i + 1;
+                        slots[i] = sizes[o]++;
+                        break;
                     }
-                    g.add(keys[i], i);
+                    if (ordinals[j] == o && values[j].equals(key)) {
+                        slots[i] = ~slots[j];
+                        break;
+                    }
+                    at = (at + 1) & mask;
                 }
             }
-            if (groups.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
+            Object[][] distinct = new Object[resolvers.length][];
+            int groups = 0;
+            for (int o = 0; o < sizes.length; o++) {
+                if (sizes[o] > 0) {
+                    distinct[o] = new Object[sizes[o]];
+                    groups++;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (ordinals[i] >= 0 && slots[i] >= 0) {
+                    distinct[ordinals[i]][slots[i]] = values[i];
+                }
             }
             Object scope = entities.scopeOf(context);
-            CompletableFuture<?>[] parts = new CompletableFuture<?>[groups.size()];
-            int p = 0;
-            for (Map.Entry<KeyResolver<?>, Group> e : groups.entrySet()) {
-                Group g = e.getValue();
-                parts[p++] = load(e.getKey(), g, scope).thenAccept(results -> g.fill(results));
+            if (groups == 1) {
+                int o = ordinals[firstKeyed()];
+                return load(resolvers[o], distinct[o], scope).thenAccept(answers -> {
+                    distinct[o] = answers;
+                    fill(slots, distinct);
+                });
             }
-            return p == 1 ? parts[0].thenApply(x -> null) : CompletableFuture.allOf(parts);
+            CompletableFuture<?>[] parts = new CompletableFuture<?>[groups];
+            int p = 0;
+            for (int o = 0; o < distinct.length; o++) {
+                if (distinct[o] != null) {
+                    int group = o;
+                    parts[p++] = load(resolvers[o], distinct[o], scope).thenAccept(answers -> distinct[group] = answers);
+                }
+            }
+            // each part wrote its own row; allOf orders those writes before the fill
+            return CompletableFuture.allOf(parts).thenRun(() -> fill(slots, distinct));
+        }
+
+        private int firstKeyed() {
+            int i = 0;
+            while (ordinals[i] < 0) {
+                i++;
+            }
+            return i;
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        private CompletableFuture<Map<Object, Object>> load(KeyResolver r, Group g, @Nullable Object scope) {
-            return r.loadBatched(g.distinct, context, scope);
+        private CompletableFuture<Object[]> load(KeyResolver r, Object[] keys, @Nullable Object scope) {
+            return r.loadBatched(Arrays.asList(keys), context, scope);
+        }
+
+        /** Step 4: every keyed representation gets the answer of its key, by index. */
+        void fill(int[] slots, Object[][] answers) {
+            for (int i = 0; i < n; i++) {
+                int o = ordinals[i];
+                if (o >= 0) {
+                    int s = slots[i];
+                    if (s >= 0) {
+                        set(i, answers[o][s], LoadOutcome.BATCHED);
+                    } else {
+                        set(i, answers[o][~s], LoadOutcome.CACHED);
+                    }
+                }
+            }
         }
 
         /**
@@ -179,16 +299,17 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Void> direct(int from) {
             for (int i = from; i < n; i++) {
-                KeyResolver r = resolvers[i];
-                if (r == null) {
+                int o = ordinals[i];
+                if (o < 0) {
                     continue;
                 }
+                KeyResolver r = resolvers[o];
                 if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
                     set(i, r.directDeadlinePassed(), LoadOutcome.DIRECT);
                     continue;
                 }
                 final int index = i;
-                CompletableFuture<Object> f = r.loadDirect(keys[i], context, deadline);
+                CompletableFuture<Object> f = r.loadDirect(values[i], context, deadline);
                 if (f.isDone()) {
                     set(index, f.join(), LoadOutcome.DIRECT);
                 } else {
@@ -209,6 +330,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 values[i] = v;
                 outcomes[i] = LoadOutcome.ERROR;
             } else if (v == null) {
+                values[i] = null;
                 outcomes[i] = LoadOutcome.MISSING;
             } else {
                 values[i] = v;
@@ -216,14 +338,13 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             }
         }
 
+        /** Fails every representation not answered yet (and not rejected). */
         void failAll(String code, String message) {
             KeyFailure f = new KeyFailure(code, message, null);
             for (int i = 0; i < n; i++) {
-                if (!(values[i] instanceof KeyFailure)) {
+                if (ordinals[i] >= 0 && outcomes[i] == null) {
                     values[i] = f;
-                    if (resolvers[i] != null) {
-                        outcomes[i] = LoadOutcome.ERROR;
-                    }
+                    outcomes[i] = LoadOutcome.ERROR;
                 }
             }
         }
@@ -236,14 +357,18 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                         .error(error(callFailure, path))
                         .build();
             }
+            boolean observed = entities.observed();
+            int[] loads = observed ? new int[entities.typeCount() * OUTCOMES.length] : null;
             List<GraphQLError> errors = null;
-            Map<String, int[]> loads = new HashMap<>(8);
-            Map<Object, String> typenames = null;
+            String onlyUntyped = null;
+            boolean mixed = false;
+            boolean anyTyped = false;
             for (int i = 0; i < n; i++) {
                 Object v = values[i];
-                KeyResolver<?> r = resolvers[i];
-                if (r != null && outcomes[i] != null) {
-                    loads.computeIfAbsent(r.typename, t -> new int[LoadOutcome.values().length])[outcomes[i].ordinal()]++;
+                int o = ordinals[i];
+                KeyResolver<?> r = o >= 0 ? resolvers[o] : null;
+                if (loads != null && r != null && outcomes[i] != null) {
+                    loads[r.typeOrdinal * OUTCOMES.length + outcomes[i].ordinal()]++;
                 }
                 if (v instanceof KeyFailure) {
                     if (errors == null) {
@@ -256,26 +381,38 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                     missingCount++;
                 } else {
                     entityCount++;
-                    if (r != null && !entities.hasJavaClass(r.typename)) {
-                        if (typenames == null) {
-                            typenames = entities.typenamesOf(context);
+                    if (r != null) {
+                        if (r.typed) {
+                            anyTyped = true;
+                        } else if (onlyUntyped == null) {
+                            onlyUntyped = r.typename;
+                        } else if (!mixed && !onlyUntyped.equals(r.typename)) {
+                            mixed = true;
                         }
-                        typenames.put(v, r.typename);
                     }
                 }
             }
-            FederationObserver observer = entities.observer();
-            for (Map.Entry<String, int[]> e : loads.entrySet()) {
-                int[] counts = e.getValue();
-                for (LoadOutcome o : LoadOutcome.values()) {
-                    if (counts[o.ordinal()] > 0) {
-                        observer.loadsCompleted(e.getKey(), o, counts[o.ordinal()]);
+            if (loads != null) {
+                FederationObserver observer = entities.observer();
+                for (int t = 0; t < entities.typeCount(); t++) {
+                    for (LoadOutcome outcome : OUTCOMES) {
+                        int count = loads[t * OUTCOMES.length + outcome.ordinal()];
+                        if (count > 0) {
+                            observer.loadsCompleted(entities.typenameAt(t), outcome, count);
+                        }
                     }
                 }
+            }
+            EntityTypenames typenames = null;
+            if (onlyUntyped != null) {
+                typenames = mixed || anyTyped
+                        ? EntityTypenames.ofValues(values, ordinals, resolvers)
+                        : EntityTypenames.of(onlyUntyped);
             }
             return DataFetcherResult.<List<Object>>newResult()
                     .data(Arrays.asList(values))
                     .errors(errors == null ? List.of() : errors)
+                    .localContext(typenames)
                     .build();
         }
 
@@ -289,34 +426,6 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 b.location(location);
             }
             return b.build();
-        }
-
-        /** The representations of one key resolver, de-duplicated by key. */
-        private final class Group {
-            final List<Object> distinct = new ArrayList<>();
-            final Map<Object, Integer> first = new HashMap<>();
-            int[] indexes = new int[8];
-            int size;
-
-            void add(Object key, int index) {
-                if (size == indexes.length) {
-                    indexes = Arrays.copyOf(indexes, size * 2);
-                }
-                indexes[size++] = index;
-                if (first.putIfAbsent(key, index) == null) {
-                    distinct.add(key);
-                }
-            }
-
-            void fill(Map<Object, Object> results) {
-                for (int j = 0; j < size; j++) {
-                    int i = indexes[j];
-                    Object key = keys[i];
-                    Object v = results.get(key);
-                    boolean duplicate = first.get(key) != i;
-                    set(i, v, duplicate ? LoadOutcome.CACHED : LoadOutcome.BATCHED);
-                }
-            }
         }
     }
 }

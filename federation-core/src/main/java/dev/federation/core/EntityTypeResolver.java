@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves the GraphQL type of an entity value: by its registered Java class (or a superclass or interface
- * of it), else by the representation it answered in this request, else by a {@code __typename} entry of a
- * {@code Map} value.
+ * of it), else by the representation it answered in this {@code _entities} call (the {@link EntityTypenames}
+ * the fetcher hands down as the field's local context), else by a {@code __typename} entry of a {@code Map}
+ * value.
  */
 final class EntityTypeResolver implements TypeResolver {
 
@@ -36,7 +37,10 @@ final class EntityTypeResolver implements TypeResolver {
             }
         }
         if (typename == null) {
-            typename = entities.typenameOf(env.getGraphQLContext(), value);
+            Object local = env.getLocalContext();
+            if (local instanceof EntityTypenames) {
+                typename = ((EntityTypenames) local).typenameOf(value);
+            }
         }
         if (typename == null && value instanceof Map) {
             Object t = ((Map<?, ?>) value).get("__typename");

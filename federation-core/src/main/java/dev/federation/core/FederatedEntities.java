@@ -3,14 +3,13 @@ package dev.federation.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.federation.core.observer.FederationObserver;
-import dev.federation.core.observer.RejectionReason;
 import graphql.ExecutionInput;
 import graphql.GraphQLContext;
 import graphql.schema.DataFetcher;
 import graphql.schema.TypeResolver;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,15 +59,12 @@ import org.slf4j.LoggerFactory;
 public final class FederatedEntities implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FederatedEntities.class);
-    private static final Object TYPENAMES_KEY = new Object() {
-        @Override
-        public String toString() {
-            return "dev.federation.core.entityTypenames";
-        }
-    };
     private static final int MAX_ECHOED_TYPENAME = 64;
 
-    private final Map<String, KeyResolver<?>[]> types;
+    private final Map<String, EntityKeys> keysByTypename;
+    private final KeyResolver<?>[] keyResolvers;
+    private final String[] typenames;
+    private final boolean observed;
     private final Map<String, EntityType> entityTypes;
     private final Map<String, Cache<?, ?>> caches;
     private final Map<Class<?>, String> classes;
@@ -85,10 +81,13 @@ public final class FederatedEntities implements AutoCloseable {
     private FederatedEntities(Builder b) {
         this.options = b.options;
         this.observer = FederationObserver.composite(b.observers);
+        this.observed = observer != FederationObserver.noop();
         this.modeSwitch = b.modeSwitch != null ? b.modeSwitch : FederationModeSwitch.fromEnvironment();
         this.cacheScope = b.cacheScope;
         this.userLoaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.userLoaders));
-        Map<String, KeyResolver<?>[]> t = new LinkedHashMap<>();
+        Map<String, EntityKeys> t = new HashMap<>();
+        List<KeyResolver<?>> all = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         Map<String, Cache<?, ?>> c = new LinkedHashMap<>();
         Map<Class<?>, String> cl = new LinkedHashMap<>();
         for (EntityType type : b.types.values()) {
@@ -104,9 +103,11 @@ public final class FederatedEntities implements AutoCloseable {
             }
             KeyResolver<?>[] resolvers = new KeyResolver<?>[type.keys().size()];
             for (int i = 0; i < resolvers.length; i++) {
-                resolvers[i] = resolver(type.typename(), type.keys().get(i), cache);
+                resolvers[i] = resolver(type, type.keys().get(i), all.size(), names.size(), cache);
+                all.add(resolvers[i]);
             }
-            t.put(type.typename(), resolvers);
+            t.put(type.typename(), new EntityKeys(type.typename(), resolvers));
+            names.add(type.typename());
             if (type.javaClass() != null) {
                 String previous = cl.put(type.javaClass(), type.typename());
                 if (previous != null) {
@@ -115,7 +116,9 @@ public final class FederatedEntities implements AutoCloseable {
                 }
             }
         }
-        this.types = Collections.unmodifiableMap(t);
+        this.keysByTypename = t;
+        this.keyResolvers = all.toArray(new KeyResolver<?>[0]);
+        this.typenames = names.toArray(new String[0]);
         this.entityTypes = Collections.unmodifiableMap(new LinkedHashMap<>(b.types));
         this.caches = Collections.unmodifiableMap(c);
         this.classes = Collections.unmodifiableMap(cl);
@@ -126,9 +129,10 @@ public final class FederatedEntities implements AutoCloseable {
         this.modeSwitch.addListener(modeListener);
     }
 
-    private <K> KeyResolver<K> resolver(String typename, EntityType.Key<K> key,
+    private <K> KeyResolver<K> resolver(EntityType type, EntityType.Key<K> key, int ordinal, int typeOrdinal,
             @Nullable Cache<KeyResolver.CacheKey, Object> cache) {
-        return new KeyResolver<>(typename, key, cache, options, observer);
+        return new KeyResolver<>(type.typename(), key, ordinal, typeOrdinal, type.javaClass() != null, cache,
+                options, observer);
     }
 
     /** A new builder. */
@@ -228,8 +232,29 @@ public final class FederatedEntities implements AutoCloseable {
         return observer;
     }
 
-    Map<String, KeyResolver<?>[]> resolvers() {
-        return types;
+    /** Every key resolver, by {@link KeyResolver#ordinal}. */
+    KeyResolver<?>[] keyResolvers() {
+        return keyResolvers;
+    }
+
+    /** The key resolvers of the entity type named {@code typename}, or {@code null} for no such type. */
+    @Nullable EntityKeys keysOf(String typename) {
+        return keysByTypename.get(typename);
+    }
+
+    /** The typename of the entity type at {@code typeOrdinal} (registration order). */
+    String typenameAt(int typeOrdinal) {
+        return typenames[typeOrdinal];
+    }
+
+    /** The number of entity types. */
+    int typeCount() {
+        return typenames.length;
+    }
+
+    /** {@code false} when no observer was registered: then no event is built at all. */
+    boolean observed() {
+        return observed;
     }
 
     Map<String, Supplier<? extends DataLoader<?, ?>>> userLoaders() {
@@ -238,11 +263,6 @@ public final class FederatedEntities implements AutoCloseable {
 
     Map<Class<?>, String> classes() {
         return classes;
-    }
-
-    boolean hasJavaClass(String typename) {
-        EntityType t = entityTypes.get(typename);
-        return t != null && t.javaClass() != null;
     }
 
     @Nullable Object scopeOf(@Nullable GraphQLContext context) {
@@ -260,136 +280,8 @@ public final class FederatedEntities implements AutoCloseable {
         }
     }
 
-    /** The per-request identity map from entity values to typenames, for types without a Java class. */
-    @SuppressWarnings("unchecked")
-    Map<Object, String> typenamesOf(GraphQLContext context) {
-        return (Map<Object, String>) context.computeIfAbsent(TYPENAMES_KEY,
-                k -> Collections.synchronizedMap(new IdentityHashMap<Object, String>()));
-    }
-
-    @Nullable String typenameOf(@Nullable GraphQLContext context, Object value) {
-        if (context == null) {
-            return null;
-        }
-        Map<Object, String> m = context.get(TYPENAMES_KEY);
-        return m == null ? null : m.get(value);
-    }
-
-    interface Rejector {
-        void reject(int index, @Nullable String typename, boolean known, RejectionReason reason, String message);
-    }
-
-    /**
-     * Validates representation {@code i}; on success sets {@code resolvers[i]} and {@code keys[i]}, otherwise
-     * tells {@code rejector} why.
-     */
-    void validate(int i, @Nullable Object rep, Rejector rejector, KeyResolver<?>[] resolvers, Object[] keys) {
-        if (rep == null) {
-            rejector.reject(i, null, false, RejectionReason.NULL_REPRESENTATION, "Representation " + i + " is null");
-            return;
-        }
-        if (!(rep instanceof Map)) {
-            rejector.reject(i, null, false, RejectionReason.NOT_AN_OBJECT,
-                    "Representation " + i + " must be an object, was " + Representation.describe(rep));
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) rep;
-        Object tn = map.get("__typename");
-        if (!(tn instanceof String)) {
-            rejector.reject(i, null, false, RejectionReason.MISSING_TYPENAME, tn == null
-                    ? "Representation " + i + " has no __typename"
-                    : "Representation " + i + " has a __typename that is " + Representation.describe(tn)
-                            + ", not a string");
-            return;
-        }
-        String typename = (String) tn;
-        KeyResolver<?>[] candidates = types.get(typename);
-        if (candidates == null) {
-            rejector.reject(i, typename, false, RejectionReason.UNKNOWN_TYPENAME,
-                    "Representation " + i + " has __typename '" + echo(typename)
-                            + "', which is not an entity type of this subgraph");
-            return;
-        }
-        KeyResolver<?> chosen = null;
-        String firstMissing = null;
-        for (KeyResolver<?> r : candidates) {
-            String missing = r.shape.firstMissingField(map);
-            if (missing == null) {
-                chosen = r;
-                break;
-            }
-            if (firstMissing == null) {
-                firstMissing = missing;
-            }
-        }
-        if (chosen == null) {
-            if (candidates.length == 1) {
-                rejector.reject(i, typename, true, RejectionReason.MISSING_KEY_FIELD, "Representation " + i + " of "
-                        + typename + " is missing key field '" + firstMissing + "' (@key(fields: \""
-                        + candidates[0].shape + "\"))");
-            } else {
-                StringBuilder declared = new StringBuilder();
-                for (KeyResolver<?> r : candidates) {
-                    declared.append(declared.length() == 0 ? "" : " | ").append('"').append(r.shape).append('"');
-                }
-                rejector.reject(i, typename, true, RejectionReason.UNDECLARED_KEY, "Representation " + i + " of "
-                        + typename + " matches none of its @keys: " + declared);
-            }
-            return;
-        }
-        String mistyped = mistyped(chosen.shape, map, "");
-        if (mistyped != null) {
-            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD,
-                    "Representation " + i + " of " + typename + ": " + mistyped);
-            return;
-        }
-        Object key;
-        try {
-            key = chosen.mapper.toKey(new Representation(typename, chosen.shape, map));
-        } catch (InvalidKeyException e) {
-            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD, "Representation " + i + " of "
-                    + typename + " has an invalid key: " + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            LOG.debug("key mapper of {} ({}) refused representation {}", typename, chosen.shape, i, e);
-            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD, "Representation " + i + " of "
-                    + typename + " has an invalid key: the key mapper refused it (@key(fields: \"" + chosen.shape
-                    + "\"))");
-            return;
-        }
-        if (key == null) {
-            rejector.reject(i, typename, true, RejectionReason.INVALID_KEY_FIELD,
-                    "Representation " + i + " of " + typename + " has an invalid key: the key mapper returned null");
-            return;
-        }
-        resolvers[i] = chosen;
-        keys[i] = key;
-    }
-
-    private static @Nullable String mistyped(KeyShape shape, Map<?, ?> map, String prefix) {
-        for (KeyShape.Field f : shape.fields()) {
-            Object v = map.get(f.name());
-            KeyShape nested = f.nested();
-            if (nested == null) {
-                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-                    return "key field '" + prefix + f.name() + "' must be a scalar, was " + Representation.describe(v);
-                }
-            } else {
-                if (!(v instanceof Map)) {
-                    return "key field '" + prefix + f.name() + "' must be an object, was "
-                            + Representation.describe(v);
-                }
-                String inner = mistyped(nested, (Map<?, ?>) v, prefix + f.name() + ".");
-                if (inner != null) {
-                    return inner;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String echo(String typename) {
+    /** {@code typename} as an error message may show it: at most 64 printable ASCII characters. */
+    static String echo(String typename) {
         String s = typename.length() > MAX_ECHOED_TYPENAME
                 ? typename.substring(0, MAX_ECHOED_TYPENAME) + "..." : typename;
         return s.replaceAll("[^\\x20-\\x7E]", "?");

@@ -5,10 +5,11 @@ import dev.federation.core.observer.BatchCall;
 import dev.federation.core.observer.BatchObservation;
 import dev.federation.core.observer.BatchResult;
 import dev.federation.core.observer.FederationObserver;
+import dev.federation.core.observer.Rejection;
+import dev.federation.core.observer.RejectionReason;
 import graphql.GraphQLContext;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,72 +47,146 @@ final class KeyResolver<K> {
     final KeyShape shape;
     final String loaderName;
     final KeyMapper<K> mapper;
+    /** This resolver's place in {@link FederatedEntities#keyResolvers()}. */
+    final int ordinal;
+    /** Its entity type's place in {@link FederatedEntities#entityTypes()}. */
+    final int typeOrdinal;
+    /** {@code true} when the entity type has a Java class, so the type resolver needs no help. */
+    final boolean typed;
     private final EntityBatchLoader<K, ?> loader;
     private final @Nullable Cache<CacheKey, Object> cache;
     private final FederationOptions options;
     private final FederationObserver observer;
+    private final boolean observed;
     private final String shapeName;
 
-    KeyResolver(String typename, EntityType.Key<K> key, @Nullable Cache<CacheKey, Object> cache,
-            FederationOptions options, FederationObserver observer) {
+    KeyResolver(String typename, EntityType.Key<K> key, int ordinal, int typeOrdinal, boolean typed,
+            @Nullable Cache<CacheKey, Object> cache, FederationOptions options, FederationObserver observer) {
         this.typename = typename;
         this.shape = key.shape();
         this.shapeName = shape.toString();
         this.loaderName = typename + "(" + shapeName + ")";
         this.mapper = key.mapper();
         this.loader = key.loader();
+        this.ordinal = ordinal;
+        this.typeOrdinal = typeOrdinal;
+        this.typed = typed;
         this.cache = cache;
         this.options = options;
         this.observer = observer;
+        this.observed = observer != FederationObserver.noop();
     }
 
     record CacheKey(KeyShape shape, Object scope, Object key) {
     }
 
     /**
-     * Loads distinct keys in BATCHED mode. The result maps every key to an entity, {@code null}, a
-     * {@link Cached} entity or a {@link KeyFailure}.
+     * The key of representation {@code index}, which carries this resolver's key fields: the key mapper's
+     * value, or the {@link Rejection} that says why the representation has no valid key.
      */
-    CompletableFuture<Map<K, Object>> loadBatched(List<K> keys, @Nullable GraphQLContext context,
-            @Nullable Object scope) {
-        Map<K, Object> out = new HashMap<>(keys.size() * 2);
-        List<K> misses = keys;
-        int cached = 0;
-        if (cache != null && scope != null) {
-            misses = new ArrayList<>(keys.size());
-            for (K k : keys) {
-                Object v = cache.getIfPresent(new CacheKey(shape, scope, k));
-                if (v != null) {
-                    out.put(k, new Cached(v));
-                    cached++;
-                } else {
-                    misses.add(k);
+    Object keyOf(int index, Map<String, Object> rep) {
+        String mistyped = mistyped(shape, rep, "");
+        if (mistyped != null) {
+            return rejection(index, "Representation " + index + " of " + typename + ": " + mistyped);
+        }
+        Object key;
+        try {
+            key = mapper.toKey(new Representation(typename, shape, rep));
+        } catch (InvalidKeyException e) {
+            return rejection(index, "Representation " + index + " of " + typename + " has an invalid key: "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debug("key mapper of {} ({}) refused representation {}", typename, shapeName, index, e);
+            return rejection(index, "Representation " + index + " of " + typename
+                    + " has an invalid key: the key mapper refused it (@key(fields: \"" + shapeName + "\"))");
+        }
+        if (key == null) {
+            return rejection(index, "Representation " + index + " of " + typename
+                    + " has an invalid key: the key mapper returned null");
+        }
+        return key;
+    }
+
+    private Rejection rejection(int index, String message) {
+        return new Rejection(index, typename, true, RejectionReason.INVALID_KEY_FIELD, message);
+    }
+
+    private static @Nullable String mistyped(KeyShape shape, Map<?, ?> map, String prefix) {
+        for (KeyShape.Field f : shape.fields()) {
+            Object v = map.get(f.name());
+            KeyShape nested = f.nested();
+            if (nested == null) {
+                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                    return "key field '" + prefix + f.name() + "' must be a scalar, was " + Representation.describe(v);
+                }
+            } else {
+                if (!(v instanceof Map)) {
+                    return "key field '" + prefix + f.name() + "' must be an object, was "
+                            + Representation.describe(v);
+                }
+                String inner = mistyped(nested, (Map<?, ?>) v, prefix + f.name() + ".");
+                if (inner != null) {
+                    return inner;
                 }
             }
         }
-        if (misses.isEmpty()) {
+        return null;
+    }
+
+    /**
+     * Loads distinct keys in BATCHED mode: the cross-request cache first, then the misses in calls of at most
+     * {@link FederationOptions#maxBatchSize()} keys. The result holds, in key order, an entity, {@code null},
+     * a {@link Cached} entity or a {@link KeyFailure} per key.
+     */
+    CompletableFuture<Object[]> loadBatched(List<K> keys, @Nullable GraphQLContext context, @Nullable Object scope) {
+        int size = keys.size();
+        Object[] out = new Object[size];
+        List<K> misses = keys;
+        int[] at = null;
+        int cached = 0;
+        if (cache != null && scope != null) {
+            List<K> m = new ArrayList<>(size);
+            at = new int[size];
+            for (int i = 0; i < size; i++) {
+                K k = keys.get(i);
+                Object v = cache.getIfPresent(new CacheKey(shape, scope, k));
+                if (v != null) {
+                    out[i] = new Cached(v);
+                    cached++;
+                } else {
+                    at[m.size()] = i;
+                    m.add(k);
+                }
+            }
+            misses = m;
+        }
+        int count = misses.size();
+        if (count == 0) {
             return CompletableFuture.completedFuture(out);
         }
         int max = options.maxBatchSize();
-        if (misses.size() <= max) {
-            return call(misses, FederationMode.BATCHED, cached, context, out, scope).thenApply(v -> out);
+        if (count <= max) {
+            return call(misses, at, 0, FederationMode.BATCHED, cached, context, out, scope, Long.MAX_VALUE)
+                    .thenApply(v -> out);
         }
-        List<CompletableFuture<Void>> parts = new ArrayList<>((misses.size() + max - 1) / max);
-        for (int from = 0; from < misses.size(); from += max) {
-            List<K> chunk = misses.subList(from, Math.min(misses.size(), from + max));
-            parts.add(call(chunk, FederationMode.BATCHED, from == 0 ? cached : 0, context, out, scope));
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[(count + max - 1) / max];
+        for (int from = 0, p = 0; from < count; from += max, p++) {
+            List<K> chunk = misses.subList(from, Math.min(count, from + max));
+            parts[p] = call(chunk, at, from, FederationMode.BATCHED, from == 0 ? cached : 0, context, out, scope,
+                    Long.MAX_VALUE);
         }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> out);
+        return CompletableFuture.allOf(parts).thenApply(v -> out);
     }
 
     /**
      * Loads one key in DIRECT mode: one backend call, no cache, bounded by {@code deadline} (a
-     * {@link System#nanoTime()} value) as well as by the batch timeout.
+     * {@link System#nanoTime()} value) as well as by the batch timeout. The result is an entity, {@code null}
+     * or a {@link KeyFailure}.
      */
     CompletableFuture<Object> loadDirect(K key, @Nullable GraphQLContext context, long deadline) {
-        Map<K, Object> out = new HashMap<>(4);
-        return call(Collections.singletonList(key), FederationMode.DIRECT, 0, context, out, null, deadline)
-                .thenApply(v -> out.get(key));
+        Object[] out = new Object[1];
+        return call(Collections.singletonList(key), null, 0, FederationMode.DIRECT, 0, context, out, null, deadline)
+                .thenApply(v -> out[0]);
     }
 
     /** The failure of a representation left unloaded because its DIRECT-mode deadline passed. */
@@ -121,19 +196,16 @@ final class KeyResolver<K> {
                 + " ms for the one-by-one calls of this _entities field passed", null);
     }
 
-    private CompletableFuture<Void> call(List<K> keys, FederationMode mode, int cachedCount,
-            @Nullable GraphQLContext context, Map<K, Object> out, @Nullable Object scope) {
-        return call(keys, mode, cachedCount, context, out, scope, Long.MAX_VALUE);
-    }
-
     /**
-     * One backend call, bounded by the batch timeout and by {@code callerDeadline}. Completes normally always;
-     * failures are recorded in {@code out}.
+     * One backend call for {@code keys}, bounded by the batch timeout and by {@code callerDeadline}. Key
+     * {@code j} answers into {@code out[at == null ? offset + j : at[offset + j]]}. Completes normally always:
+     * failures are answered as {@link KeyFailure}s.
      */
-    private CompletableFuture<Void> call(List<K> keys, FederationMode mode, int cachedCount,
-            @Nullable GraphQLContext context, Map<K, Object> out, @Nullable Object scope, long callerDeadline) {
-        BatchObservation observation = observer.batchStarted(
-                new BatchCall(loaderName, typename, shapeName, mode, keys.size(), cachedCount, context));
+    private CompletableFuture<Void> call(List<K> keys, int @Nullable [] at, int offset, FederationMode mode,
+            int cachedCount, @Nullable GraphQLContext context, Object[] out, @Nullable Object scope,
+            long callerDeadline) {
+        BatchObservation observation = observed ? observer.batchStarted(
+                new BatchCall(loaderName, typename, shapeName, mode, keys.size(), cachedCount, context)) : null;
         BatchEnvironment env = new BatchEnvironment(typename, shape, mode, context);
         long start = System.nanoTime();
         long deadline = earlier(saturatedAdd(start, options.batchTimeout().toNanos()), callerDeadline);
@@ -172,27 +244,25 @@ final class KeyResolver<K> {
                     failure = e;
                 }
             }
-            synchronized (out) {
-                if (resolved == null) {
-                    KeyFailure f = failureOf(keys.size(), failure);
-                    for (K k : keys) {
-                        out.put(k, f);
-                    }
-                } else {
-                    for (int i = 0; i < resolved.length; i++) {
-                        out.put(keys.get(i), resolved[i]);
-                    }
+            int size = keys.size();
+            if (resolved == null) {
+                KeyFailure f = failureOf(size, failure);
+                for (int j = 0; j < size; j++) {
+                    out[at == null ? offset + j : at[offset + j]] = f;
+                }
+            } else {
+                for (int j = 0; j < size; j++) {
+                    out[at == null ? offset + j : at[offset + j]] = resolved[j];
                 }
             }
             if (observation != null) {
-                observation.completed(new BatchResult(keys.size(), counts[0], counts[1], counts[2], duration,
-                        failure));
+                observation.completed(new BatchResult(size, counts[0], counts[1], counts[2], duration, failure));
             }
             if (resolved != null && cache != null && scope != null) {
-                for (int i = 0; i < resolved.length; i++) {
-                    Object v = resolved[i];
+                for (int j = 0; j < size; j++) {
+                    Object v = resolved[j];
                     if (v != null && !(v instanceof KeyFailure)) {
-                        cache.put(new CacheKey(shape, scope, keys.get(i)), v);
+                        cache.put(new CacheKey(shape, scope, keys.get(j)), v);
                     }
                 }
             }

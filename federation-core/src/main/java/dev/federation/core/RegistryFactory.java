@@ -8,7 +8,8 @@ import dev.federation.core.observer.LoadOutcome;
 import graphql.GraphQLContext;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,32 +27,21 @@ import org.dataloader.instrumentation.DataLoaderInstrumentation;
 import org.dataloader.instrumentation.DataLoaderInstrumentationContext;
 import org.jspecify.annotations.Nullable;
 
-/** Makes the per-request DataLoaderRegistry: entity loaders plus the service's own, observed. */
+/** Makes the per-request DataLoaderRegistry: entity loaders (made on first use) plus the service's own, observed. */
 final class RegistryFactory {
 
     private final FederatedEntities entities;
-    private final Set<String> entityLoaderNames = new HashSet<>();
+    private final Map<String, KeyResolver<?>> entityLoaders = new LinkedHashMap<>();
 
     RegistryFactory(FederatedEntities entities) {
         this.entities = entities;
-        for (KeyResolver<?>[] rs : entities.resolvers().values()) {
-            for (KeyResolver<?> r : rs) {
-                entityLoaderNames.add(r.loaderName);
-            }
+        for (KeyResolver<?> r : entities.keyResolvers()) {
+            entityLoaders.put(r.loaderName, r);
         }
     }
 
     DataLoaderRegistry create(@Nullable GraphQLContext context) {
-        DataLoaderOptions options = DataLoaderOptions.newOptions()
-                .setMaxBatchSize(entities.options().maxBatchSize())
-                .setBatchLoaderContextProvider(() -> context)
-                .build();
-        DataLoaderRegistry.Builder b = DataLoaderRegistry.newRegistry();
-        for (KeyResolver<?>[] rs : entities.resolvers().values()) {
-            for (KeyResolver<?> r : rs) {
-                b.register(r.loaderName, entityLoader(r, context, options));
-            }
-        }
+        Map<String, DataLoader<?, ?>> loaders = new LinkedHashMap<>();
         for (Map.Entry<String, Supplier<? extends DataLoader<?, ?>>> e : entities.userLoaders().entrySet()) {
             DataLoader<?, ?> dl = e.getValue().get();
             if (dl == null) {
@@ -61,16 +51,48 @@ final class RegistryFactory {
             if (!name.equals(dl.getName())) {
                 dl = dl.transform(x -> x.name(name));
             }
-            b.register(name, dl);
+            loaders.put(name, dl);
         }
-        if (!entities.userLoaders().isEmpty()) {
-            b.instrumentation(new Observing(context));
-        }
-        return b.build();
+        return new Registry(loaders, entities.userLoaders().isEmpty() ? null : new Observing(context), context);
     }
 
-    private <K> DataLoader<K, Object> entityLoader(KeyResolver<K> r, @Nullable GraphQLContext context,
-            DataLoaderOptions options) {
+    /**
+     * A request's registry: the service's own loaders from the start, an entity loader only from its first
+     * {@code getDataLoader} (a request that never loads entities by key outside {@code _entities} makes none).
+     * {@link #getKeys()} names both.
+     */
+    private final class Registry extends DataLoaderRegistry {
+        private final @Nullable GraphQLContext context;
+
+        Registry(Map<String, DataLoader<?, ?>> loaders, @Nullable DataLoaderInstrumentation instrumentation,
+                @Nullable GraphQLContext context) {
+            super(loaders, instrumentation); // the registry instruments the loaders it is given
+            this.context = context;
+        }
+
+        @Override
+        public <K, V> DataLoader<K, V> getDataLoader(String key) {
+            DataLoader<K, V> existing = super.getDataLoader(key);
+            if (existing != null) {
+                return existing;
+            }
+            KeyResolver<?> r = entityLoaders.get(key);
+            return r == null ? null : computeIfAbsent(key, k -> entityLoader(r, context));
+        }
+
+        @Override
+        public Set<String> getKeys() {
+            Set<String> keys = new LinkedHashSet<>(entityLoaders.keySet());
+            keys.addAll(super.getKeys());
+            return keys;
+        }
+    }
+
+    private <K> DataLoader<K, Object> entityLoader(KeyResolver<K> r, @Nullable GraphQLContext context) {
+        DataLoaderOptions options = DataLoaderOptions.newOptions()
+                .setMaxBatchSize(entities.options().maxBatchSize())
+                .setBatchLoaderContextProvider(() -> context)
+                .build();
         MappedBatchLoaderWithContext<K, Try<Object>> fn = (keys, env) -> load(r, keys, context);
         return DataLoaderFactory.newMappedDataLoaderWithTry(r.loaderName, fn, options);
     }
@@ -79,20 +101,22 @@ final class RegistryFactory {
             @Nullable GraphQLContext context) {
         List<K> keys = new ArrayList<>(keySet);
         FederationMode mode = entities.modeSwitch().mode();
-        CompletableFuture<Map<K, Object>> loaded;
+        CompletableFuture<Object[]> loaded;
         if (mode == FederationMode.BATCHED) {
             loaded = r.loadBatched(keys, context, entities.scopeOf(context));
         } else {
             long now = System.nanoTime();
             long timeout = entities.options().batchTimeout().toNanos();
-            loaded = direct(r, keys, 0, new HashMap<>(), context, now + timeout < now ? Long.MAX_VALUE : now + timeout);
+            loaded = direct(r, keys, 0, new Object[keys.size()], context,
+                    now + timeout < now ? Long.MAX_VALUE : now + timeout);
         }
         return loaded.thenApply(results -> {
             Map<K, Try<Object>> out = new HashMap<>(keys.size() * 2);
             int[] counts = new int[LoadOutcome.values().length];
             LoadOutcome served = mode == FederationMode.BATCHED ? LoadOutcome.BATCHED : LoadOutcome.DIRECT;
-            for (K k : keys) {
-                Object v = results.get(k);
+            for (int i = 0; i < results.length; i++) {
+                K k = keys.get(i);
+                Object v = results[i];
                 if (v instanceof KeyResolver.Cached) {
                     counts[LoadOutcome.CACHED.ordinal()]++;
                     out.put(k, Try.succeeded(((KeyResolver.Cached) v).value));
@@ -104,32 +128,33 @@ final class RegistryFactory {
                     out.put(k, Try.succeeded(v));
                 }
             }
-            FederationObserver observer = entities.observer();
-            for (LoadOutcome o : LoadOutcome.values()) {
-                if (counts[o.ordinal()] > 0) {
-                    observer.loadsCompleted(r.typename, o, counts[o.ordinal()]);
+            if (entities.observed()) {
+                FederationObserver observer = entities.observer();
+                for (LoadOutcome o : LoadOutcome.values()) {
+                    if (counts[o.ordinal()] > 0) {
+                        observer.loadsCompleted(r.typename, o, counts[o.ordinal()]);
+                    }
                 }
             }
             return out;
         });
     }
 
-    private <K> CompletableFuture<Map<K, Object>> direct(KeyResolver<K> r, List<K> keys, int from,
-            Map<K, Object> out, @Nullable GraphQLContext context, long deadline) {
+    private <K> CompletableFuture<Object[]> direct(KeyResolver<K> r, List<K> keys, int from, Object[] out,
+            @Nullable GraphQLContext context, long deadline) {
         for (int i = from; i < keys.size(); i++) {
-            K k = keys.get(i);
             if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                out.put(k, r.directDeadlinePassed());
+                out[i] = r.directDeadlinePassed();
                 continue;
             }
-            CompletableFuture<Object> f = r.loadDirect(k, context, deadline);
+            CompletableFuture<Object> f = r.loadDirect(keys.get(i), context, deadline);
             if (f.isDone()) {
-                out.put(k, f.join());
+                out[i] = f.join();
             } else {
-                int next = i + 1;
+                int at = i;
                 return f.thenCompose(v -> {
-                    out.put(k, v);
-                    return direct(r, keys, next, out, context, deadline);
+                    out[at] = v;
+                    return direct(r, keys, at + 1, out, context, deadline);
                 });
             }
         }
@@ -153,7 +178,7 @@ final class RegistryFactory {
         public DataLoaderInstrumentationContext<List<?>> beginBatchLoader(DataLoader<?, ?> dataLoader,
                 List<?> keys, BatchLoaderEnvironment environment) {
             String name = dataLoader.getName();
-            if (name == null || entityLoaderNames.contains(name)) {
+            if (name == null || entityLoaders.containsKey(name)) {
                 return null;
             }
             BatchObservation observation = entities.observer().batchStarted(new BatchCall(name, name, null,

@@ -38,6 +38,9 @@ final class CompositeObserver implements FederationObserver {
                 flat.add(o);
             }
         }
+        if (flat.isEmpty()) {
+            return Noop.INSTANCE; // the library then builds no event at all
+        }
         return new CompositeObserver(flat.toArray(new FederationObserver[0]));
     }
 

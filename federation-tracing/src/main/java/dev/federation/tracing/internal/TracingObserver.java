@@ -119,6 +119,9 @@ public final class TracingObserver implements FederationObserver {
                 context = context.with(ENTITIES, marker);
             }
         }
+        if (span == null && !logging) {
+            return null; // neither a span nor a log event: nothing to do around or after the call
+        }
         String requestId = logging ? requestIdOf(call) : null;
         return new BatchSpan(call, span, context, logging, requestId, batchLog);
     }

@@ -1,0 +1,106 @@
+package dev.federation.benchmarks;
+
+import graphql.ExecutionResult;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Many small requests at once: 4 or 16 threads share one subgraph, each sending {@code _entities} calls of 1 to
+ * 5 {@code User} representations of skewed keys ({@link Workload#small}). It measures throughput and, through
+ * the {@link BatchCounters}, the batch size per-request batching reaches on such traffic: at most the few
+ * distinct keys of one request, far below the 50 of the go-live targets. It is the baseline that
+ * cross-request batching will be judged against.
+ *
+ * <p>Public and not final because JMH generates subclasses of it.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class SmallRequestsBenchmark {
+
+    /** The request sizes cycled through: 1 to 5 representations. */
+    static final int MAX_SIZE = 5;
+    /** Distinct requests per size, each with its own keys. */
+    static final int VARIANTS = 64;
+
+    /** The implementation, by its {@link Subgraphs} name. */
+    @Param({"naive", "dataloader", "springgraphql", "library"})
+    public String impl = Subgraphs.LIBRARY;
+
+    private Backend backend = Backend.inMemoryCountingByThread();
+    private Subgraph subgraph = (query, variables) -> {
+        throw new IllegalStateException("not set up");
+    };
+    private Workload[] requests = new Workload[0];
+
+    /** Builds the implementation and the requests, and checks that it answers each of them. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        backend = Backend.inMemoryCountingByThread();
+        subgraph = Subgraphs.create(impl, backend);
+        requests = requests();
+        for (Workload w : requests) {
+            Verification.check(impl, subgraph, w);
+        }
+    }
+
+    /** The requests every thread cycles through: sizes 1 to 5 in turn, {@value #VARIANTS} key sets each. */
+    static Workload[] requests() {
+        Workload[] out = new Workload[MAX_SIZE * VARIANTS];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Workload.small(1 + i % MAX_SIZE, 7919L * i);
+        }
+        return out;
+    }
+
+    /** Releases the implementation and the backend. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        subgraph.close();
+        backend.close();
+    }
+
+    /** Where each thread is in the cycle of requests; threads start at different places. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        private static final AtomicInteger STARTS = new AtomicInteger();
+        int next = STARTS.getAndAdd(37);
+
+        Workload next(Workload[] requests) {
+            Workload w = requests[Math.floorMod(next, requests.length)];
+            next++;
+            return w;
+        }
+    }
+
+    /** One small request, 4 threads. */
+    @Benchmark
+    @Threads(4)
+    public ExecutionResult threads4(Cursor cursor, BatchCounters counters) {
+        return counters.execute(backend, subgraph, cursor.next(requests));
+    }
+
+    /** One small request, 16 threads. */
+    @Benchmark
+    @Threads(16)
+    public ExecutionResult threads16(Cursor cursor, BatchCounters counters) {
+        return counters.execute(backend, subgraph, cursor.next(requests));
+    }
+}
