@@ -236,7 +236,7 @@ final class Backend implements AutoCloseable {
         }
 
         private Map<String, V> lookup(Collection<String> ids) {
-            Map<String, V> out = new HashMap<>(ids.size() * 2);
+            Map<String, V> out = new HashMap<>((int) (ids.size() / 0.75f) + 1); // no resize, no oversized table
             for (String id : ids) {
                 V v = rows.get(id);
                 if (v != null) {

@@ -43,8 +43,8 @@ public class EntitiesBenchmark {
     public int types;
 
     /** The implementation, by its {@link Subgraphs} name. */
-    @Param({"naive", "dataloader", "springgraphql", "library", "library_class", "library_metrics", "library_tracing",
-        "library_all"})
+    @Param({"naive", "dataloader", "springgraphql", "library", "library_class", "library_registry", "library_metrics",
+        "library_tracing", "library_all"})
     public String impl = Subgraphs.LIBRARY;
 
     private Backend backend = Backend.inMemory();

@@ -80,7 +80,7 @@ final class ObservedSubgraphs {
             } else {
                 this.tracing = null;
             }
-            this.library = Subgraphs.library(backend, false, observers, () -> {
+            this.library = Subgraphs.library(backend, false, false, observers, () -> {
             });
         }
 

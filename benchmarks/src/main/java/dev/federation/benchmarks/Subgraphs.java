@@ -45,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #LIBRARY}: this library's {@link FederatedEntities}, no observer, set up as the README's quick
  *       start does (no {@code javaClass}: the type resolver learns each entity's type from its call);</li>
  *   <li>{@value #LIBRARY_CLASS}: the same with each entity type's {@code javaClass} registered;</li>
+ *   <li>{@value #LIBRARY_REGISTRY}: the quick start with {@code entities.withRegistry(input)} per request, as a
+ *       service whose fields use DataLoaders runs it (graphql-java then does its DataLoader dispatch
+ *       bookkeeping for every field);</li>
  *   <li>{@code library_metrics}, {@code library_tracing}, {@code library_all}: the same with the observers of
  *       federation-metrics, federation-tracing or both ({@link ObservedSubgraphs}).</li>
  * </ul>
@@ -56,9 +59,10 @@ final class Subgraphs {
     static final String SPRING = "springgraphql";
     static final String LIBRARY = "library";
     static final String LIBRARY_CLASS = "library_class";
+    static final String LIBRARY_REGISTRY = "library_registry";
 
     /** Every implementation name, in the order the tables show them. */
-    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY, LIBRARY_CLASS,
+    static final List<String> ALL = List.of(NAIVE, DATALOADER, SPRING, LIBRARY, LIBRARY_CLASS, LIBRARY_REGISTRY,
             ObservedSubgraphs.LIBRARY_METRICS,
             ObservedSubgraphs.LIBRARY_TRACING, ObservedSubgraphs.LIBRARY_ALL);
 
@@ -82,10 +86,13 @@ final class Subgraphs {
             case SPRING:
                 return new SpringGraphQlSubgraph(backend);
             case LIBRARY:
-                return library(backend, false, List.of(), () -> {
+                return library(backend, false, false, List.of(), () -> {
                 });
             case LIBRARY_CLASS:
-                return library(backend, true, List.of(), () -> {
+                return library(backend, true, false, List.of(), () -> {
+                });
+            case LIBRARY_REGISTRY:
+                return library(backend, false, true, List.of(), () -> {
                 });
             case ObservedSubgraphs.LIBRARY_METRICS:
             case ObservedSubgraphs.LIBRARY_TRACING:
@@ -144,9 +151,10 @@ final class Subgraphs {
      * This library over {@code backend}, with the given observers.
      *
      * @param javaClass whether the entity types register their Java classes
+     * @param registry whether each request gets {@code entities.withRegistry(input)}
      * @param onClose what {@link Subgraph#close()} releases (e.g. an OpenTelemetry SDK)
      */
-    static Subgraph library(Backend backend, boolean javaClass, List<FederationObserver> observers,
+    static Subgraph library(Backend backend, boolean javaClass, boolean registry, List<FederationObserver> observers,
             Runnable onClose) {
         FederatedEntities.Builder builder = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
@@ -159,7 +167,8 @@ final class Subgraphs {
         return new Subgraph() {
             @Override
             public ExecutionResult execute(String query, Map<String, Object> variables) {
-                return graphQL.execute(entities.withRegistry(input(query, variables)));
+                ExecutionInput input = input(query, variables);
+                return graphQL.execute(registry ? entities.withRegistry(input) : input);
             }
 
             @Override

@@ -68,7 +68,7 @@ public final class Summary {
     private static final int[][] TARGET_POINTS = {{100, 1}, {1000, 1}, {1000, 3}};
 
     private static final List<String> IMPL_ORDER = List.of("naive", "dataloader", "springgraphql", "library",
-            "library_class", "library_metrics", "library_tracing", "library_all");
+            "library_class", "library_registry", "library_metrics", "library_tracing", "library_all");
 
     private Summary() {
     }
@@ -243,18 +243,20 @@ public final class Summary {
         out.println("Ratios of time per call (bytes per entity where marked B):");
         out.println();
         out.println("| representations | types | library / naive | library / naive B | library / dataloader "
-                + "| library / springgraphql | library_class / library | library_metrics / library "
+                + "| library / springgraphql | library_class / library | library_registry / library "
+                + "| library_metrics / library "
                 + "| library_tracing / library | library_all / library |");
-        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String p : points(results, ENTITIES)) {
             int reps = Integer.parseInt(p.split("/")[0]);
             int types = Integer.parseInt(p.split("/")[1]);
-            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", reps, types,
+            out.printf(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", reps, types,
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library", "naive")),
                     fmtRatio(bytesRatio(index, reps, types, "library", "naive")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library", "dataloader")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library", "springgraphql")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library_class", "library")),
+                    fmtRatio(ratio(index, ENTITIES, reps, types, "library_registry", "library")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library_metrics", "library")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library_tracing", "library")),
                     fmtRatio(ratio(index, ENTITIES, reps, types, "library_all", "library")));

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the answers are filled into the result list by index.</li>
  * </ol>
  */
-final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcherResult<List<Object>>>> {
+final class EntitiesFetcher implements DataFetcher<Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntitiesFetcher.class);
     private static final LoadOutcome[] OUTCOMES = LoadOutcome.values();
@@ -50,8 +50,12 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         this.entities = entities;
     }
 
+    /**
+     * The call's {@code DataFetcherResult} of the whole list: as it is when every batch function answered on
+     * this thread (graphql-java then completes the entities without an asynchronous step), else as one future.
+     */
     @Override
-    public CompletableFuture<DataFetcherResult<List<Object>>> get(DataFetchingEnvironment env) {
+    public Object get(DataFetchingEnvironment env) {
         Object arg = env.getArgument("representations");
         List<?> reps = arg instanceof List ? (List<?>) arg : List.of();
         GraphQLContext context = env.getGraphQlContext();
@@ -68,18 +72,30 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             LOG.error("_entities resolution failed", e);
             done = CompletableFuture.failedFuture(e);
         }
-        return done.handle((v, e) -> {
-            if (e != null) {
-                LOG.error("_entities resolution failed", e);
-                call.failAll("INTERNAL_ERROR", "Entity resolution failed (an internal error of the subgraph)");
+        if (done.isDone()) {
+            Throwable failure = null;
+            try {
+                done.join();
+            } catch (RuntimeException e) {
+                failure = e;
             }
-            DataFetcherResult<List<Object>> result = call.result();
-            if (observation != null) {
-                observation.completed(new EntitiesResult(reps.size(), call.entityCount, call.missingCount,
-                        call.errorCount, System.nanoTime() - start));
-            }
-            return result;
-        });
+            return finish(call, observation, start, failure);
+        }
+        return done.handle((v, e) -> finish(call, observation, start, e));
+    }
+
+    private DataFetcherResult<List<Object>> finish(Call call, @Nullable EntitiesObservation observation, long start,
+            @Nullable Throwable failure) {
+        if (failure != null) {
+            LOG.error("_entities resolution failed", failure);
+            call.failAll("INTERNAL_ERROR", "Entity resolution failed (an internal error of the subgraph)");
+        }
+        DataFetcherResult<List<Object>> result = call.result();
+        if (observation != null) {
+            observation.completed(new EntitiesResult(call.n, call.entityCount, call.missingCount, call.errorCount,
+                    System.nanoTime() - start));
+        }
+        return result;
     }
 
     /** One {@code _entities} call. */
@@ -96,7 +112,10 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         final int[] ordinals;
         /** Each representation's key after step 1; its answer (entity, null or KeyFailure) after step 4. */
         final Object[] values;
-        final LoadOutcome[] outcomes;
+        /** The {@link LoadOutcome} ordinal + 1 of each answered representation; 0 until answered. */
+        final byte[] outcomes;
+        /** The {@link Representation} each key resolver hands its mapper, refilled per representation. */
+        final @Nullable Representation[] scratch = new Representation[resolvers.length];
         @Nullable KeyFailure callFailure;
         long deadline = Long.MAX_VALUE;
         int entityCount;
@@ -114,7 +133,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
             this.request = request;
             this.ordinals = new int[n];
             this.values = new Object[n];
-            this.outcomes = new LoadOutcome[n];
+            this.outcomes = new byte[n];
         }
 
         CompletableFuture<Void> start() {
@@ -180,7 +199,7 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 return reject((Rejection) chosen);
             }
             KeyResolver<?> r = (KeyResolver<?>) chosen;
-            Object key = r.keyOf(i, map);
+            Object key = r.keyOf(i, map, scratch);
             if (key instanceof Rejection) {
                 return reject((Rejection) key);
             }
@@ -323,28 +342,28 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
         }
 
         void set(int i, @Nullable Object v, LoadOutcome served) {
+            LoadOutcome outcome;
             if (v instanceof KeyResolver.Cached) {
-                values[i] = ((KeyResolver.Cached) v).value;
-                outcomes[i] = LoadOutcome.CACHED;
+                v = ((KeyResolver.Cached) v).value;
+                outcome = LoadOutcome.CACHED;
             } else if (v instanceof KeyFailure) {
-                values[i] = v;
-                outcomes[i] = LoadOutcome.ERROR;
+                outcome = LoadOutcome.ERROR;
             } else if (v == null) {
-                values[i] = null;
-                outcomes[i] = LoadOutcome.MISSING;
+                outcome = LoadOutcome.MISSING;
             } else {
-                values[i] = v;
-                outcomes[i] = served;
+                outcome = served;
             }
+            values[i] = v;
+            outcomes[i] = (byte) (outcome.ordinal() + 1);
         }
 
         /** Fails every representation not answered yet (and not rejected). */
         void failAll(String code, String message) {
             KeyFailure f = new KeyFailure(code, message, null);
             for (int i = 0; i < n; i++) {
-                if (ordinals[i] >= 0 && outcomes[i] == null) {
+                if (ordinals[i] >= 0 && outcomes[i] == 0) {
                     values[i] = f;
-                    outcomes[i] = LoadOutcome.ERROR;
+                    outcomes[i] = (byte) (LoadOutcome.ERROR.ordinal() + 1);
                 }
             }
         }
@@ -367,8 +386,8 @@ final class EntitiesFetcher implements DataFetcher<CompletableFuture<DataFetcher
                 Object v = values[i];
                 int o = ordinals[i];
                 KeyResolver<?> r = o >= 0 ? resolvers[o] : null;
-                if (loads != null && r != null && outcomes[i] != null) {
-                    loads[r.typeOrdinal * OUTCOMES.length + outcomes[i].ordinal()]++;
+                if (loads != null && r != null && outcomes[i] != 0) {
+                    loads[r.typeOrdinal * OUTCOMES.length + outcomes[i] - 1]++;
                 }
                 if (v instanceof KeyFailure) {
                     if (errors == null) {

@@ -82,16 +82,24 @@ final class KeyResolver<K> {
 
     /**
      * The key of representation {@code index}, which carries this resolver's key fields: the key mapper's
-     * value, or the {@link Rejection} that says why the representation has no valid key.
+     * value, or the {@link Rejection} that says why the representation has no valid key. The mapper sees
+     * {@code scratch[ordinal]}, made on first use and refilled for each representation of the call.
      */
-    Object keyOf(int index, Map<String, Object> rep) {
+    Object keyOf(int index, Map<String, Object> rep, @Nullable Representation[] scratch) {
         String mistyped = mistyped(shape, rep, "");
         if (mistyped != null) {
             return rejection(index, "Representation " + index + " of " + typename + ": " + mistyped);
         }
         Object key;
         try {
-            key = mapper.toKey(new Representation(typename, shape, rep));
+            Representation view = scratch[ordinal];
+            if (view == null) {
+                view = new Representation(typename, shape, rep);
+                scratch[ordinal] = view;
+            } else {
+                view.refill(rep);
+            }
+            key = mapper.toKey(view);
         } catch (InvalidKeyException e) {
             return rejection(index, "Representation " + index + " of " + typename + " has an invalid key: "
                     + e.getMessage());
@@ -112,7 +120,7 @@ final class KeyResolver<K> {
     }
 
     private static @Nullable String mistyped(KeyShape shape, Map<?, ?> map, String prefix) {
-        for (KeyShape.Field f : shape.fields()) {
+        for (KeyShape.Field f : shape.fieldArray()) {
             Object v = map.get(f.name());
             KeyShape nested = f.nested();
             if (nested == null) {
@@ -236,31 +244,26 @@ final class KeyResolver<K> {
             long duration = System.nanoTime() - start;
             Throwable failure = error == null ? null : KeyFailure.unwrap(error);
             int[] counts = new int[3];
-            Object[] resolved = null;
             if (failure == null) {
                 try {
-                    resolved = collect(keys, mode, value, counts);
+                    collect(keys, mode, value, counts, out, at, offset);
                 } catch (ContractException e) {
                     failure = e;
                 }
             }
             int size = keys.size();
-            if (resolved == null) {
+            if (failure != null) { // every key of the call fails, including any collect had answered
                 KeyFailure f = failureOf(size, failure);
                 for (int j = 0; j < size; j++) {
                     out[at == null ? offset + j : at[offset + j]] = f;
-                }
-            } else {
-                for (int j = 0; j < size; j++) {
-                    out[at == null ? offset + j : at[offset + j]] = resolved[j];
                 }
             }
             if (observation != null) {
                 observation.completed(new BatchResult(size, counts[0], counts[1], counts[2], duration, failure));
             }
-            if (resolved != null && cache != null && scope != null) {
+            if (failure == null && cache != null && scope != null) {
                 for (int j = 0; j < size; j++) {
-                    Object v = resolved[j];
+                    Object v = out[at == null ? offset + j : at[offset + j]];
                     if (v != null && !(v instanceof KeyFailure)) {
                         cache.put(new CacheKey(shape, scope, keys.get(j)), v);
                     }
@@ -342,27 +345,32 @@ final class KeyResolver<K> {
     }
 
     /**
-     * Maps the batch function's result onto the keys: entity, {@code null} or {@link KeyFailure} per key, in
-     * key order; counts found, missing and failed keys.
+     * Maps the batch function's result onto the keys: entity, {@code null} or {@link KeyFailure} per key, into
+     * {@code out} where {@link #call} says key {@code j} answers; counts found, missing and failed keys.
+     *
+     * @throws ContractException when the result does not fit the keys (some keys may have been answered
+     *     already: the caller then fails them all)
      */
-    private Object[] collect(List<K> keys, FederationMode mode, @Nullable Object value, int[] counts) {
+    private void collect(List<K> keys, FederationMode mode, @Nullable Object value, int[] counts, Object[] out,
+            int @Nullable [] at, int offset) {
         boolean directSingle = mode == FederationMode.DIRECT && loader.direct() != null;
         if (value == null) {
             throw new ContractException("returned a null " + (loader.isMapped() ? "map" : "list"));
         }
-        Object[] values = new Object[keys.size()];
+        int size = keys.size();
         if (loader.isMapped() || directSingle) {
             if (!(value instanceof Map)) {
                 throw new ContractException("returned a " + value.getClass().getSimpleName() + " instead of a Map");
             }
             Map<?, ?> map = (Map<?, ?>) value;
             int present = 0;
-            for (int i = 0; i < values.length; i++) {
-                Object v = map.get(keys.get(i));
-                if (v != null || map.containsKey(keys.get(i))) {
+            for (int j = 0; j < size; j++) {
+                K key = keys.get(j);
+                Object v = map.get(key);
+                if (v != null || map.containsKey(key)) {
                     present++;
                 }
-                values[i] = v;
+                out[at == null ? offset + j : at[offset + j]] = answer(key, v, counts);
             }
             if (map.size() > present) {
                 for (Object k : map.keySet()) {
@@ -376,33 +384,35 @@ final class KeyResolver<K> {
                 throw new ContractException("returned a " + value.getClass().getSimpleName() + " instead of a List");
             }
             List<?> list = (List<?>) value;
-            if (list.size() != keys.size()) {
-                throw new ContractException("returned " + list.size() + " values for " + keys.size() + " keys");
+            if (list.size() != size) {
+                throw new ContractException("returned " + list.size() + " values for " + size + " keys");
             }
-            list.toArray(values);
-        }
-        for (int i = 0; i < values.length; i++) {
-            Object v = values[i];
-            if (v instanceof Try) {
-                Try<?> t = (Try<?>) v;
-                if (t.isFailure()) {
-                    Throwable cause = KeyFailure.unwrap(t.getThrowable());
-                    values[i] = new KeyFailure(FederationErrorCode.ENTITY_KEY_FAILED.name(),
-                            "Failed to resolve " + typename + " " + KeyFailure.echo(String.valueOf(keys.get(i)))
-                                    + KeyFailure.safeDetail(cause), cause);
-                    counts[2]++;
-                    continue;
+            int j = 0;
+            for (Object v : list) {
+                if (j == size) {
+                    throw new ContractException("returned more values than its size of " + size);
                 }
-                v = t.get();
-                values[i] = v;
-            }
-            if (v == null) {
-                counts[1]++;
-            } else {
-                counts[0]++;
+                out[at == null ? offset + j : at[offset + j]] = answer(keys.get(j), v, counts);
+                j++;
             }
         }
-        return values;
+    }
+
+    /** The answer for {@code key} of the value the batch function gave it, a {@link Try} unwrapped; counted. */
+    private @Nullable Object answer(K key, @Nullable Object v, int[] counts) {
+        if (v instanceof Try) {
+            Try<?> t = (Try<?>) v;
+            if (t.isFailure()) {
+                Throwable cause = KeyFailure.unwrap(t.getThrowable());
+                counts[2]++;
+                return new KeyFailure(FederationErrorCode.ENTITY_KEY_FAILED.name(),
+                        "Failed to resolve " + typename + " " + KeyFailure.echo(String.valueOf(key))
+                                + KeyFailure.safeDetail(cause), cause);
+            }
+            v = t.get();
+        }
+        counts[v == null ? 1 : 0]++;
+        return v;
     }
 
     /** The batch executor refused a call. */

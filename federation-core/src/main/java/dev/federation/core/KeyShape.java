@@ -19,10 +19,13 @@ import org.jspecify.annotations.Nullable;
 public final class KeyShape {
 
     private final List<Field> fields;
+    /** The same fields, for the per-representation checks to walk without an iterator. */
+    private final Field[] array;
     private final String canonical;
 
     private KeyShape(List<Field> fields) {
         this.fields = Collections.unmodifiableList(fields);
+        this.array = fields.toArray(new Field[0]);
         StringBuilder sb = new StringBuilder();
         for (Field f : fields) {
             if (sb.length() > 0) {
@@ -58,6 +61,11 @@ public final class KeyShape {
         return fields;
     }
 
+    /** The top-level fields as an array the caller must not change. */
+    Field[] fieldArray() {
+        return array;
+    }
+
     /** Number of leaf fields, counting nested ones. */
     public int leafCount() {
         int n = 0;
@@ -72,7 +80,7 @@ public final class KeyShape {
      * ({@code "variation.id"}), or {@code null} when every key field is present.
      */
     public @Nullable String firstMissingField(Map<?, ?> representation) {
-        for (Field f : fields) {
+        for (Field f : array) {
             Object value = representation.get(f.name);
             if (value == null) {
                 return f.name;

@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
  * any {@code @requires} fields).
  *
  * <p>Only the matched key's fields are checked (present, non-null, scalars or objects as the key says);
- * other fields are as the gateway sent them. Instances live for one call and are not thread-safe.
+ * other fields are as the gateway sent them.
+ *
+ * <p>An instance is valid only while the key mapper runs: the library hands the same instance, refilled, to
+ * the mapper for the next representation of the call. Keep what you read from it (or its {@link #key()}),
+ * never the instance. Not thread-safe.
  *
  * <p>Public API.
  */
@@ -18,13 +22,20 @@ public final class Representation {
 
     private final String typename;
     private final KeyShape keyShape;
-    private final Map<String, Object> fields;
+    private Map<String, Object> fields;
     private @Nullable EntityKey key;
 
     Representation(String typename, KeyShape keyShape, Map<String, Object> fields) {
         this.typename = typename;
         this.keyShape = keyShape;
         this.fields = fields;
+    }
+
+    /** This instance refilled with the next representation of the same type and key: see the class comment. */
+    Representation refill(Map<String, Object> next) {
+        this.fields = next;
+        this.key = null;
+        return this;
     }
 
     /** The {@code __typename}. */
@@ -124,8 +135,9 @@ public final class Representation {
 
     @SuppressWarnings("unchecked")
     private static EntityKey keyOf(KeyShape shape, Map<String, Object> from) {
-        Map<String, Object> values = new LinkedHashMap<>(shape.fields().size() * 2);
-        for (KeyShape.Field f : shape.fields()) {
+        KeyShape.Field[] fields = shape.fieldArray();
+        Map<String, Object> values = new LinkedHashMap<>(fields.length * 2);
+        for (KeyShape.Field f : fields) {
             Object v = from.get(f.name());
             KeyShape nested = f.nested();
             values.put(f.name(), nested == null ? v : keyOf(nested, (Map<String, Object>) v));

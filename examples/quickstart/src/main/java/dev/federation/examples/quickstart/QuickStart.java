@@ -52,16 +52,17 @@ public class QuickStart {
                 .build();
         GraphQL graphQL = GraphQL.newGraphQL(schema).build();
 
-        // 3. Per request: a fresh DataLoaderRegistry bound to the request; this is what a gateway sends
+        // 3. Execute what a gateway sends. _entities needs no DataLoaderRegistry; once your own fields load
+        //    through DataLoaders, pass entities.withRegistry(input) instead of input on every request
         String query = "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}";
         Map<String, Object> variables = Map.of("representations", List.of(
                 Map.of("__typename", "User", "id", "u1"),
                 Map.of("__typename", "User", "id", "u2"),
                 Map.of("__typename", "User", "id", "u1")));
-        ExecutionResult result = graphQL.execute(entities.withRegistry(ExecutionInput.newExecutionInput()
+        ExecutionResult result = graphQL.execute(ExecutionInput.newExecutionInput()
                 .query(query)
                 .variables(variables)
-                .build()));
+                .build());
 
         System.out.println(result.toSpecification());
     }
