@@ -266,7 +266,13 @@ final class EntitiesFetcher implements DataFetcher<Object> {
             Object scope = entities.scopeOf(context);
             if (groups == 1) {
                 int o = ordinals[firstKeyed()];
-                return load(resolvers[o], distinct[o], scope).thenAccept(answers -> {
+                CompletableFuture<Object[]> loaded = load(resolvers[o], distinct[o], scope);
+                if (loaded.isDone()) { // answered on this thread (a load completes normally always)
+                    distinct[o] = loaded.join();
+                    fill(slots, distinct);
+                    return KeyResolver.DONE;
+                }
+                return loaded.thenAccept(answers -> {
                     distinct[o] = answers;
                     fill(slots, distinct);
                 });

@@ -34,6 +34,9 @@ final class KeyResolver<K> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyResolver.class);
 
+    /** A completed future shared by every call that completed on the calling thread. */
+    static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     /** Marks a key served by the cross-request cache. */
     static final class Cached {
         final Object value;
@@ -174,8 +177,9 @@ final class KeyResolver<K> {
         }
         int max = options.maxBatchSize();
         if (count <= max) {
-            return call(misses, at, 0, FederationMode.BATCHED, cached, context, out, scope, Long.MAX_VALUE)
-                    .thenApply(v -> out);
+            CompletableFuture<Void> done = call(misses, at, 0, FederationMode.BATCHED, cached, context, out, scope,
+                    Long.MAX_VALUE);
+            return done.isDone() ? CompletableFuture.completedFuture(out) : done.thenApply(v -> out);
         }
         CompletableFuture<?>[] parts = new CompletableFuture<?>[(count + max - 1) / max];
         for (int from = 0, p = 0; from < count; from += max, p++) {
@@ -231,7 +235,14 @@ final class KeyResolver<K> {
                 result.completeExceptionally(new SaturatedException());
             }
         } else {
-            pipe(observed(observation, keys, mode, env), result);
+            CompletionStage<?> stage = observed(observation, keys, mode, env);
+            if (stage instanceof CompletableFuture && ((CompletableFuture<?>) stage).isDone()) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Object> answered = (CompletableFuture<Object>) stage;
+                result = answered; // answered on this thread: no stage of our own in between
+            } else {
+                pipe(stage, result);
+            }
             if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
                 // it ran past its time on this thread: its result is discarded, as it would be had it been async
                 result = CompletableFuture.failedFuture(new TimeoutException());
@@ -240,37 +251,55 @@ final class KeyResolver<K> {
         if (!result.isDone() && deadline != Long.MAX_VALUE) {
             result.orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
+        if (result.isDone()) {
+            Object value = null;
+            Throwable error = null;
+            try {
+                value = result.join();
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            complete(keys, at, offset, mode, out, scope, observation, start, value, error);
+            return DONE;
+        }
         return result.handle((value, error) -> {
-            long duration = System.nanoTime() - start;
-            Throwable failure = error == null ? null : KeyFailure.unwrap(error);
-            int[] counts = new int[3];
-            if (failure == null) {
-                try {
-                    collect(keys, mode, value, counts, out, at, offset);
-                } catch (ContractException e) {
-                    failure = e;
-                }
-            }
-            int size = keys.size();
-            if (failure != null) { // every key of the call fails, including any collect had answered
-                KeyFailure f = failureOf(size, failure);
-                for (int j = 0; j < size; j++) {
-                    out[at == null ? offset + j : at[offset + j]] = f;
-                }
-            }
-            if (observation != null) {
-                observation.completed(new BatchResult(size, counts[0], counts[1], counts[2], duration, failure));
-            }
-            if (failure == null && cache != null && scope != null) {
-                for (int j = 0; j < size; j++) {
-                    Object v = out[at == null ? offset + j : at[offset + j]];
-                    if (v != null && !(v instanceof KeyFailure)) {
-                        cache.put(new CacheKey(shape, scope, keys.get(j)), v);
-                    }
-                }
-            }
+            complete(keys, at, offset, mode, out, scope, observation, start, value, error);
             return null;
         });
+    }
+
+    /** Writes the answers of one call (or its failure) into {@code out}, reports it and fills the cache. */
+    private void complete(List<K> keys, int @Nullable [] at, int offset, FederationMode mode, Object[] out,
+            @Nullable Object scope, @Nullable BatchObservation observation, long start, @Nullable Object value,
+            @Nullable Throwable error) {
+        long duration = System.nanoTime() - start;
+        Throwable failure = error == null ? null : KeyFailure.unwrap(error);
+        int[] counts = new int[3];
+        if (failure == null) {
+            try {
+                collect(keys, mode, value, counts, out, at, offset);
+            } catch (ContractException e) {
+                failure = e;
+            }
+        }
+        int size = keys.size();
+        if (failure != null) { // every key of the call fails, including any collect had answered
+            KeyFailure f = failureOf(size, failure);
+            for (int j = 0; j < size; j++) {
+                out[at == null ? offset + j : at[offset + j]] = f;
+            }
+        }
+        if (observation != null) {
+            observation.completed(new BatchResult(size, counts[0], counts[1], counts[2], duration, failure));
+        }
+        if (failure == null && cache != null && scope != null) {
+            for (int j = 0; j < size; j++) {
+                Object v = out[at == null ? offset + j : at[offset + j]];
+                if (v != null && !(v instanceof KeyFailure)) {
+                    cache.put(new CacheKey(shape, scope, keys.get(j)), v);
+                }
+            }
+        }
     }
 
     private CompletionStage<?> observed(@Nullable BatchObservation observation, List<K> keys, FederationMode mode,
