@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite sized for a 2-core machine (3 forks each), writes JMH's JSON results to
 # benchmarks/target/results/ and prints (and saves as summary.md) the tables of results, ratios, batching
-# counters and targets. Run it on an otherwise idle machine: about 35 minutes.
+# counters and targets. Run it on an otherwise idle machine: about 35 minutes on 2 cores.
 #
 #   benchmarks/run.sh                      # build, then measure
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse benchmarks/target/benchmarks.jar
@@ -25,7 +25,7 @@ LATENCY_REPS=${LATENCY_REPS:-100}
 LATENCY_TYPES=${LATENCY_TYPES:-1,3}
 LATENCY_IMPLS=${LATENCY_IMPLS:-naive,dataloader,springgraphql,library}
 FORKS=${FORKS:-3}
-JMH_OPTS=${JMH_OPTS:--wi 3 -w 1s -i 5 -r 1s -foe true}
+JMH_OPTS=${JMH_OPTS:--wi 4 -w 1s -i 5 -r 1s -foe true}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests

@@ -1,5 +1,6 @@
 package dev.federation.benchmarks;
 
+import dev.federation.testkit.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -32,8 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       this library, the examples' HTTP server) started in this JVM, so the heap figures are the
  *       subgraph's (and the clients'); the requests cycle through {@value LoadTarget#USERS_BODIES} bodies
  *       of distinct user ids;</li>
- *   <li>{@code --target local}: this module's minimal in-memory subgraph ({@link LocalSubgraphServer}) with
- *       implementation {@code --impl} (default {@code library});</li>
+ *   <li>{@code --target local}: this module's in-memory subgraph, implementation {@code --impl} (default
+ *       {@code library}), served by the examples' {@code SubgraphServer};</li>
  *   <li>{@code --url URL}: a users subgraph of the examples' schema started elsewhere, with ids
  *       {@code 1..--rows}; only the clients' heap is seen then.</li>
  * </ul>

@@ -5,7 +5,7 @@ import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import dev.federation.examples.subgraphs.UsersSubgraph;
-import java.io.IOException;
+import dev.federation.testkit.Json;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,15 +85,30 @@ record LoadTarget(String description, URI uri, List<String> bodies, List<List<Ma
     }
 
     /**
-     * This module's minimal subgraph ({@link LocalSubgraphServer}: implementation {@code impl} over the
-     * in-memory backend) started in this JVM; requests of {@code representations} over {@code types} types.
+     * Implementation {@code impl} (a {@link Subgraphs} name) over the in-memory backend, served in this JVM by
+     * the examples' {@link SubgraphServer} (the same HTTP server as the example subgraphs, on {@code 127.0.0.1}
+     * and a free port, at most {@code threads} requests at once); requests of {@code representations} over
+     * {@code types} types.
      */
-    static LoadTarget local(String impl, int representations, int types, int threads) throws IOException {
+    static LoadTarget local(String impl, int representations, int types, int threads) {
         Workload workload = Workload.of(representations, types);
-        LocalSubgraphServer server = LocalSubgraphServer.start(impl, threads);
-        return new LoadTarget("in-module " + impl + " subgraph (in-memory backend) in this JVM at " + server.uri(),
-                server.uri(), List.of(body(workload.query, workload.variables.get("representations"))),
-                List.of(workload.expectedEntities()), representations, server);
+        Backend backend = Backend.inMemory();
+        dev.federation.benchmarks.Subgraph subgraph = Subgraphs.create(impl, backend);
+        SubgraphServer server = SubgraphServer.builder((query, variables, operationName, headers) ->
+                        subgraph.execute(query, variables))
+                .name("benchmark-" + impl)
+                .port(0)
+                .threads(threads)
+                .build()
+                .start();
+        return new LoadTarget("in-module " + impl + " subgraph (in-memory backend) in this JVM at "
+                + server.graphqlUri(), server.graphqlUri(),
+                List.of(body(workload.query, workload.variables.get("representations"))),
+                List.of(workload.expectedEntities()), representations, () -> {
+                    server.close();
+                    subgraph.close();
+                    backend.close();
+                });
     }
 
     private static String body(String query, Object representations) {

@@ -74,8 +74,8 @@ class SummaryTest {
         // the gateway page: one call per type, effectiveness, and a batch size the page cannot reach
         assertThat(out).contains("- library backend calls per request = entity types (1): met at 100 posts × 1 (1.00)");
         assertThat(out).contains("- library batch effectiveness >= 80.0 %: met at 100 posts × 1 (99.0 %)");
-        assertThat(out).contains("- library batch size >= 50.0: met at 100 posts × 1 (31.0; cannot be reached: "
-                + "the page names only");
+        assertThat(out).contains("- library batch size >= 50.0: cannot be reached at 100 posts × 1 (31.0; "
+                + "the page names only 28.0 distinct keys per type)");
         assertThat(out).contains("- library backend calls per request = entity types (3): met at 1000 posts × 3 (3.00)");
         assertThat(out).contains("- library batch size >= 50.0: met at 1000 posts × 3 (333)");
         assertThat(out).contains("| 100 | 1 | 100 | " + Workload.posts(100, 1).distinctKeys() + " | naive | 50.0 us/op");

@@ -1,15 +1,10 @@
 package dev.federation.core;
 
-import com.apollographql.federation.graphqljava.Federation;
-import graphql.ExecutionInput;
+import dev.federation.testkit.EntitiesSubgraph;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphQLContext;
-import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** A real federation-jvm subgraph over {@code test-schema.graphql}, executed the way a gateway calls it. */
+/**
+ * The core tests' subgraph: {@code test-schema.graphql} and its records, on the shared {@link EntitiesSubgraph}
+ * (a real federation-jvm schema, executed the way a gateway calls it).
+ */
 final class TestSubgraph {
 
-    static final String SDL = read("/test-schema.graphql");
+    static final String SDL = EntitiesSubgraph.resource(TestSubgraph.class, "/test-schema.graphql");
 
     record User(String id, String name) {
     }
@@ -39,57 +37,36 @@ final class TestSubgraph {
 
     final FederatedEntities entities;
     final GraphQL graphQL;
+    private final EntitiesSubgraph subgraph;
 
     TestSubgraph(FederatedEntities entities) {
         this.entities = entities;
-        GraphQLSchema schema = Federation.transform(SDL, RuntimeWiring.newRuntimeWiring()
+        this.subgraph = EntitiesSubgraph.of(SDL, RuntimeWiring.newRuntimeWiring()
                         .type("Product", t -> t.dataFetcher("package", env -> ((Product) env.getSource()).pkg()))
-                        .build())
-                .fetchEntities(entities.fetcher())
-                .resolveEntityType(entities.typeResolver())
-                .build();
-        this.graphQL = GraphQL.newGraphQL(schema).build();
+                        .build(),
+                entities.fetcher(), entities.typeResolver(), entities::withRegistry);
+        this.graphQL = subgraph.graphQL();
     }
 
     /** Executes {@code _entities} with the given representations and selection, as a gateway does. */
     ExecutionResult entities(List<?> representations, String selection) {
-        return entities(representations, selection, b -> {
-        });
+        return subgraph.entities(representations, selection);
     }
 
     ExecutionResult entities(List<?> representations, String selection, Consumer<GraphQLContext.Builder> context) {
-        String query = "query($representations:[_Any!]!){_entities(representations:$representations){"
-                + selection + "}}";
-        Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put("representations", representations);
-        ExecutionInput input = ExecutionInput.newExecutionInput(query)
-                .variables(variables)
-                .graphQLContext(context)
-                .build();
-        return graphQL.execute(entities.withRegistry(input));
+        return subgraph.entities(representations, selection, context);
     }
 
-    @SuppressWarnings("unchecked")
     static List<Object> entityList(ExecutionResult result) {
-        Map<String, Object> data = result.getData();
-        return (List<Object>) data.get("_entities");
+        return EntitiesSubgraph.entityList(result);
     }
 
     static Map<String, Object> rep(String typename, Object... fieldsAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("__typename", typename);
-        for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            m.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
-        }
-        return m;
+        return EntitiesSubgraph.rep(typename, fieldsAndValues);
     }
 
     static List<Map<String, Object>> users(int from, int count) {
-        List<Map<String, Object>> reps = new ArrayList<>(count);
-        for (int i = from; i < from + count; i++) {
-            reps.add(rep("User", "id", "u" + i));
-        }
-        return reps;
+        return EntitiesSubgraph.reps("User", "u", from, count);
     }
 
     /** Records every batch call a backend received. */
@@ -109,14 +86,6 @@ final class TestSubgraph {
 
         int callCount() {
             return calls.size();
-        }
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = TestSubgraph.class.getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.federation.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.federation.testkit.Json;
 import graphql.ExecutionResult;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -28,11 +29,11 @@ final class LiveSubgraphServer implements AutoCloseable {
                 }
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 @SuppressWarnings("unchecked")
-                Map<String, Object> request = (Map<String, Object>) MiniJson.parse(body);
+                Map<String, Object> request = (Map<String, Object>) Json.parse(body);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> variables = (Map<String, Object>) request.getOrDefault("variables", Map.of());
                 ExecutionResult result = subgraph.execute((String) request.get("query"), variables);
-                respond(exchange, 200, "application/json", MiniJson.write(result.toSpecification()));
+                respond(exchange, 200, "application/json", Json.write(result.toSpecification()));
             } catch (RuntimeException e) {
                 respond(exchange, 500, "text/plain", "internal error");
             }

@@ -1,11 +1,9 @@
 package dev.federation.metrics;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.testkit.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,6 +24,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus}) scrapes a live graphql-java subgraph every second
@@ -97,7 +98,7 @@ class PrometheusServerEndToEndTest {
                                 URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(MiniJson.write(body)))
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).isEqualTo(200);
                 assertThat(response.body()).startsWith("{\"data\":{\"_entities\":[{\"id\":\"u" + (r * 100) + "\"")
@@ -176,7 +177,7 @@ class PrometheusServerEndToEndTest {
         if (r.statusCode() != 200) {
             return null;
         }
-        Map<String, Object> body = (Map<String, Object>) MiniJson.parse(r.body());
+        Map<String, Object> body = (Map<String, Object>) Json.parse(r.body());
         Map<String, Object> data = (Map<String, Object>) body.get("data");
         List<Object> result = (List<Object>) data.get("result");
         if (result.size() != 1) {

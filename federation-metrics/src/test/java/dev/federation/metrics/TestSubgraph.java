@@ -1,6 +1,5 @@
 package dev.federation.metrics;
 
-import com.apollographql.federation.graphqljava.Federation;
 import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.EntityType;
@@ -8,16 +7,10 @@ import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.observer.FederationObserver;
-import graphql.ExecutionInput;
+import dev.federation.testkit.EntitiesSubgraph;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
-import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
-import org.dataloader.DataLoaderFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,14 +21,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.dataloader.DataLoaderFactory;
 
 /**
  * A real federation-jvm subgraph over {@code test-schema.graphql} (User, and Product with a cross-request
- * cache), whose backend records each call and can be told to fail; executed the way a gateway calls it.
+ * cache), whose backend records each call and can be told to fail; on the shared {@link EntitiesSubgraph},
+ * executed the way a gateway calls it.
  */
 final class TestSubgraph {
 
-    static final String SDL = read("/test-schema.graphql");
+    static final String SDL = EntitiesSubgraph.resource(TestSubgraph.class, "/test-schema.graphql");
     static final String USER_SELECTION = "...on User{id name}";
 
     record User(String id, String name) {
@@ -48,6 +43,7 @@ final class TestSubgraph {
     final FederationModeSwitch modeSwitch;
     final FederatedEntities entities;
     final GraphQL graphQL;
+    private final EntitiesSubgraph subgraph;
 
     TestSubgraph(FederationModeSwitch modeSwitch, FederationObserver... observers) {
         this.modeSwitch = modeSwitch;
@@ -65,14 +61,12 @@ final class TestSubgraph {
             b.observer(o);
         }
         this.entities = b.build();
-        GraphQLSchema schema = Federation.transform(SDL, RuntimeWiring.newRuntimeWiring()
+        this.subgraph = EntitiesSubgraph.of(SDL, RuntimeWiring.newRuntimeWiring()
                         .type("User", t -> t.dataFetcher("nickname",
                                 env -> env.getDataLoader("nicknames").load(((User) env.getSource()).id())))
-                        .build())
-                .fetchEntities(entities.fetcher())
-                .resolveEntityType(entities.typeResolver())
-                .build();
-        this.graphQL = GraphQL.newGraphQL(schema).build();
+                        .build(),
+                entities.fetcher(), entities.typeResolver(), entities::withRegistry);
+        this.graphQL = subgraph.graphQL();
     }
 
     /** A subgraph in {@code BATCHED} mode observed by {@code metrics}. */
@@ -83,43 +77,27 @@ final class TestSubgraph {
 
     /** Executes {@code _entities} with the given representations and selection, as a gateway does. */
     ExecutionResult entities(List<?> representations, String selection) {
-        String query = "query($representations:[_Any!]!){_entities(representations:$representations){"
-                + selection + "}}";
-        Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put("representations", representations);
-        return execute(query, variables);
+        return subgraph.entities(representations, selection);
     }
 
     ExecutionResult execute(String query, Map<String, Object> variables) {
-        ExecutionInput input = ExecutionInput.newExecutionInput(query).variables(variables).build();
-        return graphQL.execute(entities.withRegistry(input));
+        return subgraph.execute(query, variables);
     }
 
     ExecutionResult users(int from, int count) {
         return entities(users(from, count, "u"), USER_SELECTION);
     }
 
-    @SuppressWarnings("unchecked")
     static List<Object> entityList(ExecutionResult result) {
-        Map<String, Object> data = result.getData();
-        return (List<Object>) data.get("_entities");
+        return EntitiesSubgraph.entityList(result);
     }
 
     static Map<String, Object> rep(String typename, Object... fieldsAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("__typename", typename);
-        for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            m.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
-        }
-        return m;
+        return EntitiesSubgraph.rep(typename, fieldsAndValues);
     }
 
     static List<Map<String, Object>> users(int from, int count, String idPrefix) {
-        List<Map<String, Object>> reps = new ArrayList<>(count);
-        for (int i = from; i < from + count; i++) {
-            reps.add(rep("User", "id", idPrefix + i));
-        }
-        return reps;
+        return EntitiesSubgraph.reps("User", idPrefix, from, count);
     }
 
     /** Records every batch call; ids starting with {@code missing} have no entity. */
@@ -177,14 +155,6 @@ final class TestSubgraph {
             synchronized (userCalls) {
                 return userCalls.stream().filter(c -> c.size() == size).count();
             }
-        }
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = TestSubgraph.class.getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

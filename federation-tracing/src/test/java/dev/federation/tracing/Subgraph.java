@@ -1,16 +1,11 @@
 package dev.federation.tracing;
 
-import com.apollographql.federation.graphqljava.Federation;
 import dev.federation.core.FederatedEntities;
-import graphql.ExecutionInput;
+import dev.federation.testkit.EntitiesSubgraph;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphQLContext;
-import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +13,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.dataloader.DataLoader;
 
-/** A real federation-jvm subgraph over {@code tracing-schema.graphql}, executed the way a gateway calls it. */
+/**
+ * The tracing tests' subgraph: {@code tracing-schema.graphql} and its records, on the shared {@link EntitiesSubgraph}
+ * (a real federation-jvm schema, executed the way a gateway calls it).
+ */
 final class Subgraph {
 
-    static final String SDL = read("/tracing-schema.graphql");
+    static final String SDL = EntitiesSubgraph.resource(Subgraph.class, "/tracing-schema.graphql");
     static final String USER_AND_REVIEW = "...on User{id name} ...on Review{id body}";
 
     record User(String id, String name) {
@@ -32,19 +30,18 @@ final class Subgraph {
 
     final FederatedEntities entities;
     final GraphQL graphQL;
+    private final EntitiesSubgraph subgraph;
 
     Subgraph(FederatedEntities entities) {
         this.entities = entities;
-        GraphQLSchema schema = Federation.transform(SDL, RuntimeWiring.newRuntimeWiring()
+        this.subgraph = EntitiesSubgraph.of(SDL, RuntimeWiring.newRuntimeWiring()
                         .type("User", t -> t.dataFetcher("bestFriend", env -> {
                             DataLoader<String, String> friends = env.getDataLoader("bestFriends");
                             return friends.load(((User) env.getSource()).id());
                         }))
-                        .build())
-                .fetchEntities(entities.fetcher())
-                .resolveEntityType(entities.typeResolver())
-                .build();
-        this.graphQL = GraphQL.newGraphQL(schema).build();
+                        .build(),
+                entities.fetcher(), entities.typeResolver(), entities::withRegistry);
+        this.graphQL = subgraph.graphQL();
     }
 
     ExecutionResult entities(List<?> representations, String selection) {
@@ -54,30 +51,15 @@ final class Subgraph {
 
     /** Executes {@code _entities} with the given representations, selection and GraphQL context. */
     ExecutionResult entities(List<?> representations, String selection, Consumer<GraphQLContext.Builder> context) {
-        String query = "query($representations:[_Any!]!){_entities(representations:$representations){"
-                + selection + "}}";
-        Map<String, Object> variables = new LinkedHashMap<>();
-        variables.put("representations", representations);
-        ExecutionInput input = ExecutionInput.newExecutionInput(query)
-                .variables(variables)
-                .graphQLContext(context)
-                .build();
-        return graphQL.execute(entities.withRegistry(input));
+        return subgraph.entities(representations, selection, context);
     }
 
     static Map<String, Object> rep(String typename, String id) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("__typename", typename);
-        m.put("id", id);
-        return m;
+        return EntitiesSubgraph.rep(typename, "id", id);
     }
 
     static List<Map<String, Object>> reps(String typename, String prefix, int count) {
-        List<Map<String, Object>> reps = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            reps.add(rep(typename, prefix + i));
-        }
-        return reps;
+        return EntitiesSubgraph.reps(typename, prefix, 0, count);
     }
 
     /** {@code count} users and {@code count} reviews, interleaved. */
@@ -108,17 +90,7 @@ final class Subgraph {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
     static List<Object> entityList(ExecutionResult result) {
-        Map<String, Object> data = result.getData();
-        return (List<Object>) data.get("_entities");
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = Subgraph.class.getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return EntitiesSubgraph.entityList(result);
     }
 }

@@ -55,6 +55,16 @@ final class CompositeObserver implements FederationObserver {
 
     @Override
     public @Nullable EntitiesObservation entitiesStarted(EntitiesCall call) {
+        if (observers.length == 1) { // the bare observer, guarded: no arrays
+            EntitiesObservation o;
+            try {
+                o = observers[0].entitiesStarted(call);
+            } catch (RuntimeException e) {
+                failed(0, "entitiesStarted", e);
+                return null;
+            }
+            return o == null ? null : new OneEntities(o);
+        }
         EntitiesObservation[] started = null;
         for (int i = 0; i < observers.length; i++) {
             EntitiesObservation o;
@@ -76,6 +86,16 @@ final class CompositeObserver implements FederationObserver {
 
     @Override
     public @Nullable BatchObservation batchStarted(BatchCall call) {
+        if (observers.length == 1) {
+            BatchObservation o;
+            try {
+                o = observers[0].batchStarted(call);
+            } catch (RuntimeException e) {
+                failed(0, "batchStarted", e);
+                return null;
+            }
+            return o == null ? null : new OneBatch(o);
+        }
         BatchObservation[] started = null;
         for (int i = 0; i < observers.length; i++) {
             BatchObservation o;
@@ -142,26 +162,80 @@ final class CompositeObserver implements FederationObserver {
             return work.get();
         }
         final int at = i;
+        return guard(at, hooks[at], () -> nest(at + 1, hooks, work));
+    }
+
+    /**
+     * Runs {@code inner} inside {@code hook} (observer {@code i}'s), or without it when the hook throws before
+     * running it or returns without running it.
+     */
+    private <T> T guard(int i, Object hook, Supplier<T> inner) {
         boolean[] ran = new boolean[1];
-        Supplier<T> inner = () -> {
+        Supplier<T> once = () -> {
             ran[0] = true;
-            return nest(at + 1, hooks, work);
+            return inner.get();
         };
         try {
-            T result = hooks[at] instanceof EntitiesObservation
-                    ? ((EntitiesObservation) hooks[at]).around(inner)
-                    : ((BatchObservation) hooks[at]).around(inner);
+            T result = hook instanceof EntitiesObservation
+                    ? ((EntitiesObservation) hook).around(once)
+                    : ((BatchObservation) hook).around(once);
             if (!ran[0]) {
-                failed(at, "around", new IllegalStateException("around() did not run the work"));
-                return inner.get();
+                failed(i, "around", new IllegalStateException("around() did not run the work"));
+                return once.get();
             }
             return result;
         } catch (RuntimeException e) {
             if (ran[0]) {
                 throw e;
             }
-            failed(at, "around", e);
-            return inner.get();
+            failed(i, "around", e);
+            return once.get();
+        }
+    }
+
+    /** The observation of the only observer, guarded. */
+    private final class OneEntities implements EntitiesObservation {
+        private final EntitiesObservation hook;
+
+        OneEntities(EntitiesObservation hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public <T> T around(Supplier<T> work) {
+            return guard(0, hook, work);
+        }
+
+        @Override
+        public void completed(EntitiesResult result) {
+            try {
+                hook.completed(result);
+            } catch (RuntimeException e) {
+                failed(0, "EntitiesObservation.completed", e);
+            }
+        }
+    }
+
+    /** The batch observation of the only observer, guarded. */
+    private final class OneBatch implements BatchObservation {
+        private final BatchObservation hook;
+
+        OneBatch(BatchObservation hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public <T> T around(Supplier<T> work) {
+            return guard(0, hook, work);
+        }
+
+        @Override
+        public void completed(BatchResult result) {
+            try {
+                hook.completed(result);
+            } catch (RuntimeException e) {
+                failed(0, "BatchObservation.completed", e);
+            }
         }
     }
 
@@ -171,6 +245,8 @@ final class CompositeObserver implements FederationObserver {
         Entities(EntitiesObservation[] hooks) {
             this.hooks = hooks;
         }
+
+
 
         @Override
         public <T> T around(Supplier<T> work) {
@@ -197,6 +273,8 @@ final class CompositeObserver implements FederationObserver {
         Batch(BatchObservation[] hooks) {
             this.hooks = hooks;
         }
+
+
 
         @Override
         public <T> T around(Supplier<T> work) {

@@ -65,7 +65,8 @@ public interface FederationObserver {
 
     /**
      * One observer that calls each of {@code observers} in order, each guarded on its own: one that throws
-     * is logged and skipped, the others still run. {@code around} hooks nest, the first outermost.
+     * is logged and skipped, the others still run. {@code around} hooks nest, the first outermost. With no
+     * observer (or only no-op ones) it is {@link #noop()} itself, so the library can skip building events.
      */
     static FederationObserver composite(List<? extends FederationObserver> observers) {
         return CompositeObserver.of(observers);

@@ -1,4 +1,4 @@
-package dev.federation.benchmarks;
+package dev.federation.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON for what this module exchanges (JMH's result files, GraphQL requests and responses over HTTP),
- * through Jackson. Objects read as {@code Map}s, arrays as {@code List}s, numbers as {@link Long} when
- * integral and {@link Double} otherwise.
+ * JSON for what the tests and benchmarks exchange (GraphQL requests and responses over HTTP, the Prometheus
+ * API, JMH's result files), through Jackson. Objects read as {@code Map}s, arrays as {@code List}s, numbers
+ * as {@link Long} when integral and {@link Double} otherwise.
  */
-final class Json {
+public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
@@ -26,7 +26,7 @@ final class Json {
      *
      * @throws IllegalArgumentException when {@code text} is not a single JSON value
      */
-    static @Nullable Object parse(String text) {
+    public static @Nullable Object parse(String text) {
         try {
             return MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
@@ -35,7 +35,7 @@ final class Json {
     }
 
     /** {@code value} (maps, lists, strings, numbers, booleans, {@code null}) as JSON. */
-    static String write(@Nullable Object value) {
+    public static String write(@Nullable Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
