@@ -49,31 +49,25 @@ public class BackendLatencyBenchmark {
     @Param({"naive", "dataloader", "springgraphql", "library", "library_metrics", "library_tracing", "library_all"})
     public String impl = Subgraphs.LIBRARY;
 
-    private Backend backend = Backend.withLatency(LATENCY);
-    private Subgraph subgraph = (query, variables) -> {
-        throw new IllegalStateException("not set up");
-    };
+    private Trial trial = Trial.NONE;
     private Workload workload = Workload.of(1, 1);
 
     /** Builds the implementation and checks that it answers the expected entities. */
     @Setup(Level.Trial)
     public void setUp() {
-        backend = Backend.withLatency(LATENCY);
         workload = Workload.of(representations, types);
-        subgraph = Subgraphs.create(impl, backend);
-        Verification.check(impl, subgraph, workload);
+        trial = Trial.start(impl, Backend.withLatency(LATENCY), workload);
     }
 
     /** Releases the implementation and the backend. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        subgraph.close();
-        backend.close();
+        trial.close();
     }
 
     /** One {@code _entities} call, waited for. */
     @Benchmark
     public ExecutionResult entities() {
-        return subgraph.execute(workload);
+        return trial.execute(workload);
     }
 }

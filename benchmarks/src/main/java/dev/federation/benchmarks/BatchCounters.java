@@ -41,12 +41,12 @@ public class BatchCounters {
         entityLoads = 0;
     }
 
-    /** Executes {@code workload} on {@code subgraph} and counts what it cost {@code backend}. */
-    ExecutionResult execute(Backend backend, Subgraph subgraph, Workload workload) {
-        long[] counts = backend.threadCounts();
+    /** Executes {@code workload} in {@code trial} and counts what it cost the trial's backend. */
+    ExecutionResult execute(Trial trial, Workload workload) {
+        long[] counts = trial.backend().threadCounts();
         long calls = counts[0];
         long keys = counts[1];
-        ExecutionResult result = subgraph.execute(workload);
+        ExecutionResult result = trial.execute(workload);
         requests++;
         backendCalls += counts[0] - calls;
         backendKeys += counts[1] - keys;

@@ -47,31 +47,25 @@ public class EntitiesBenchmark {
         "library_tracing", "library_all"})
     public String impl = Subgraphs.LIBRARY;
 
-    private Backend backend = Backend.inMemory();
-    private Subgraph subgraph = (query, variables) -> {
-        throw new IllegalStateException("not set up");
-    };
+    private Trial trial = Trial.NONE;
     private Workload workload = Workload.of(1, 1);
 
     /** Builds the implementation and checks that it answers the expected entities. */
     @Setup(Level.Trial)
     public void setUp() {
-        backend = Backend.inMemory();
         workload = Workload.of(representations, types);
-        subgraph = Subgraphs.create(impl, backend);
-        Verification.check(impl, subgraph, workload);
+        trial = Trial.start(impl, Backend.inMemory(), workload);
     }
 
     /** Releases the implementation and the backend. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        subgraph.close();
-        backend.close();
+        trial.close();
     }
 
     /** One {@code _entities} call. */
     @Benchmark
     public ExecutionResult entities() {
-        return subgraph.execute(workload);
+        return trial.execute(workload);
     }
 }

@@ -44,31 +44,25 @@ public class GatewayWorkloadBenchmark {
     @Param({"naive", "dataloader", "springgraphql", "library"})
     public String impl = Subgraphs.LIBRARY;
 
-    private Backend backend = Backend.inMemoryCountingByThread();
-    private Subgraph subgraph = (query, variables) -> {
-        throw new IllegalStateException("not set up");
-    };
+    private Trial trial = Trial.NONE;
     private Workload workload = Workload.posts(1, 1);
 
     /** Builds the implementation and checks that it answers the expected entities. */
     @Setup(Level.Trial)
     public void setUp() {
-        backend = Backend.inMemoryCountingByThread();
         workload = Workload.posts(posts, types);
-        subgraph = Subgraphs.create(impl, backend);
-        Verification.check(impl, subgraph, workload);
+        trial = Trial.start(impl, Backend.inMemoryCountingByThread(), workload);
     }
 
     /** Releases the implementation and the backend. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        subgraph.close();
-        backend.close();
+        trial.close();
     }
 
     /** One {@code _entities} call for the page. */
     @Benchmark
     public ExecutionResult postsPage(BatchCounters counters) {
-        return counters.execute(backend, subgraph, workload);
+        return counters.execute(trial, workload);
     }
 }

@@ -44,21 +44,14 @@ public class SmallRequestsBenchmark {
     @Param({"naive", "dataloader", "springgraphql", "library"})
     public String impl = Subgraphs.LIBRARY;
 
-    private Backend backend = Backend.inMemoryCountingByThread();
-    private Subgraph subgraph = (query, variables) -> {
-        throw new IllegalStateException("not set up");
-    };
+    private Trial trial = Trial.NONE;
     private Workload[] requests = new Workload[0];
 
     /** Builds the implementation and the requests, and checks that it answers each of them. */
     @Setup(Level.Trial)
     public void setUp() {
-        backend = Backend.inMemoryCountingByThread();
-        subgraph = Subgraphs.create(impl, backend);
         requests = requests();
-        for (Workload w : requests) {
-            Verification.check(impl, subgraph, w);
-        }
+        trial = Trial.start(impl, Backend.inMemoryCountingByThread(), requests);
     }
 
     /** The requests every thread cycles through: sizes 1 to 5 in turn, {@value #VARIANTS} key sets each. */
@@ -73,8 +66,7 @@ public class SmallRequestsBenchmark {
     /** Releases the implementation and the backend. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        subgraph.close();
-        backend.close();
+        trial.close();
     }
 
     /** Where each thread is in the cycle of requests; threads start at different places. */
@@ -94,13 +86,13 @@ public class SmallRequestsBenchmark {
     @Benchmark
     @Threads(4)
     public ExecutionResult threads4(Cursor cursor, BatchCounters counters) {
-        return counters.execute(backend, subgraph, cursor.next(requests));
+        return counters.execute(trial, cursor.next(requests));
     }
 
     /** One small request, 16 threads. */
     @Benchmark
     @Threads(16)
     public ExecutionResult threads16(Cursor cursor, BatchCounters counters) {
-        return counters.execute(backend, subgraph, cursor.next(requests));
+        return counters.execute(trial, cursor.next(requests));
     }
 }

@@ -52,14 +52,14 @@ class ImplementationsTest {
     @MethodSource("gatewayCases")
     void onTheGatewayWorkloadTheCountersOfTheBenchmarkThreadSeeEveryBackendCall(String impl, int posts, int types) {
         Workload workload = Workload.posts(posts, types);
-        try (Backend backend = Backend.inMemoryCountingByThread(); Subgraph subgraph = Subgraphs.create(impl, backend)) {
-            assertAnswers(subgraph, workload);
+        try (Trial trial = Trial.start(impl, Backend.inMemoryCountingByThread(), workload)) {
+            Backend backend = trial.backend();
             BatchCounters counters = new BatchCounters();
             counters.reset();
             long callsBefore = backend.calls();
             long keysBefore = backend.keys();
 
-            assertThat(counters.execute(backend, subgraph, workload).getErrors()).isEmpty();
+            assertThat(counters.execute(trial, workload).getErrors()).isEmpty();
 
             // every call is seen on this thread, so the per-thread counters are exact
             assertThat(counters.backendCalls).isEqualTo(backend.calls() - callsBefore);

@@ -63,7 +63,7 @@ final class CompositeObserver implements FederationObserver {
                 failed(0, "entitiesStarted", e);
                 return null;
             }
-            return o == null ? null : new OneEntities(o);
+            return o == null ? null : new One(o);
         }
         EntitiesObservation[] started = null;
         for (int i = 0; i < observers.length; i++) {
@@ -94,7 +94,7 @@ final class CompositeObserver implements FederationObserver {
                 failed(0, "batchStarted", e);
                 return null;
             }
-            return o == null ? null : new OneBatch(o);
+            return o == null ? null : new One(o);
         }
         BatchObservation[] started = null;
         for (int i = 0; i < observers.length; i++) {
@@ -193,11 +193,11 @@ final class CompositeObserver implements FederationObserver {
         }
     }
 
-    /** The observation of the only observer, guarded. */
-    private final class OneEntities implements EntitiesObservation {
-        private final EntitiesObservation hook;
+    /** The observation of the only observer, guarded: an {@code _entities} or a batch observation. */
+    private final class One implements EntitiesObservation, BatchObservation {
+        private final Object hook;
 
-        OneEntities(EntitiesObservation hook) {
+        One(Object hook) {
             this.hook = hook;
         }
 
@@ -209,30 +209,16 @@ final class CompositeObserver implements FederationObserver {
         @Override
         public void completed(EntitiesResult result) {
             try {
-                hook.completed(result);
+                ((EntitiesObservation) hook).completed(result);
             } catch (RuntimeException e) {
                 failed(0, "EntitiesObservation.completed", e);
             }
-        }
-    }
-
-    /** The batch observation of the only observer, guarded. */
-    private final class OneBatch implements BatchObservation {
-        private final BatchObservation hook;
-
-        OneBatch(BatchObservation hook) {
-            this.hook = hook;
-        }
-
-        @Override
-        public <T> T around(Supplier<T> work) {
-            return guard(0, hook, work);
         }
 
         @Override
         public void completed(BatchResult result) {
             try {
-                hook.completed(result);
+                ((BatchObservation) hook).completed(result);
             } catch (RuntimeException e) {
                 failed(0, "BatchObservation.completed", e);
             }
