@@ -356,12 +356,7 @@ public final class Summary {
     }
 
     private static void printSmall(List<Result> results, PrintStream out) {
-        List<Result> sorted = new ArrayList<>();
-        for (Result r : results) {
-            if (r.benchmark().equals(SMALL)) {
-                sorted.add(r);
-            }
-        }
+        List<Result> sorted = sorted(results, SMALL);
         if (sorted.isEmpty()) {
             return;
         }

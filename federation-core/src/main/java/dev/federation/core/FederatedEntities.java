@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * GraphQL graphQL = GraphQL.newGraphQL(schema).build();
  *
- * // per request: a fresh DataLoaderRegistry bound to the request's GraphQL context
+ * // per request: _entities needs no DataLoaderRegistry; when your own fields load through DataLoaders,
+ * // a fresh one bound to the request's GraphQL context
  * ExecutionInput input = entities.withRegistry(ExecutionInput.newExecutionInput(query)
  *     .variables(variables)
  *     .build());
@@ -172,8 +173,8 @@ public final class FederatedEntities implements AutoCloseable {
 
     /**
      * A fresh registry for one request: one DataLoader per entity type and key shape (named as
-     * {@link #loaderName(String, String)} gives), and the DataLoaders registered with
-     * {@link Builder#dataLoader(String, Supplier)}. Put it on the {@code ExecutionInput}; never share it
+     * {@link #loaderName(String, String)} gives, made on the first {@code getDataLoader} of its name), and the
+     * DataLoaders registered with {@link Builder#dataLoader(String, Supplier)}. Put it on the {@code ExecutionInput}; never share it
      * between requests.
      *
      * <p>{@code _entities} does not need it (it calls the batch functions directly); a field resolver that

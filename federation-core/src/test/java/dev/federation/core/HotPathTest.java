@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.dataloader.DataLoaderRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -28,24 +29,24 @@ class HotPathTest {
         return new TestSubgraph(FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
                 .entity(EntityType.named("User")
-                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, Object>mapped(ids -> {
-                            calls.add(List.copyOf(ids));
-                            Map<String, Object> out = new LinkedHashMap<>();
-                            ids.forEach(id -> out.put(id, mapValues
-                                    ? Map.of("id", id, "name", "user " + id) : new TestSubgraph.User(id, "user " + id)));
-                            return out;
-                        }))
+                        .key("id", rep -> rep.getString("id"), recording(id -> mapValues
+                                ? Map.of("id", id, "name", "user " + id) : new TestSubgraph.User(id, "user " + id)))
                         .build())
                 .entity(EntityType.named("Review")
-                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, Object>mapped(ids -> {
-                            calls.add(List.copyOf(ids));
-                            Map<String, Object> out = new LinkedHashMap<>();
-                            ids.forEach(id -> out.put(id, mapValues
-                                    ? Map.of("id", id, "body", "review " + id) : new TestSubgraph.Review(id, "review " + id)));
-                            return out;
-                        }))
+                        .key("id", rep -> rep.getString("id"), recording(id -> mapValues
+                                ? Map.of("id", id, "body", "review " + id) : new TestSubgraph.Review(id, "review " + id)))
                         .build())
                 .build());
+    }
+
+    /** A mapped batch function that records each call's keys in {@link #calls} and answers {@code entity(id)}. */
+    EntityBatchLoader<String, Object> recording(Function<String, Object> entity) {
+        return EntityBatchLoader.mapped(ids -> {
+            calls.add(List.copyOf(ids));
+            Map<String, Object> out = new LinkedHashMap<>();
+            ids.forEach(id -> out.put(id, entity.apply(id)));
+            return out;
+        });
     }
 
     static final String SELECTION = "__typename ...on User{id name} ...on Review{id body}";
