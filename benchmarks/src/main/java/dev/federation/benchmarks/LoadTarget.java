@@ -2,6 +2,7 @@ package dev.federation.benchmarks;
 
 import dev.federation.core.FederationMode;
 import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import dev.federation.examples.subgraphs.UsersSubgraph;
@@ -38,7 +39,7 @@ record LoadTarget(String description, URI uri, List<String> bodies, List<List<Ma
      */
     static LoadTarget exampleUsers(int representations) {
         Subgraph users = UsersSubgraph.create(SubgraphConfig.custom()
-                .users(USERS_ROWS)
+                .data(DataSettings.sizes(USERS_ROWS, DataSettings.DEFAULT_POSTS, DataSettings.DEFAULT_PRODUCTS))
                 .mode(FederationMode.BATCHED)
                 .build());
         SubgraphServer server = SubgraphServer.builder(users).name(UsersSubgraph.NAME).port(0).build().start();

@@ -5,15 +5,15 @@ import dev.federation.core.FederationMode;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.SubgraphConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a {@link SubgraphCluster}: data sizes, ports, the initial mode, the admin token and
+ * Immutable settings of a {@link SubgraphCluster}: the seeded data ({@link DataSettings}), ports, the initial mode, the admin token and
  * OpenTelemetry.
  *
  * <pre>{@code
@@ -29,9 +29,7 @@ public final class ClusterConfig {
     /** Default port of the products subgraph in {@code serve}. */
     public static final int DEFAULT_PRODUCTS_PORT = 4003;
 
-    private final int users;
-    private final int posts;
-    private final int products;
+    private final DataSettings data;
     private final String host;
     private final int usersPort;
     private final int postsPort;
@@ -41,13 +39,9 @@ public final class ClusterConfig {
     private final OpenTelemetrySetup openTelemetry;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
-    private final Duration dbRoundTrip;
 
     private ClusterConfig(Builder b) {
-        this.dbRoundTrip = b.dbRoundTrip;
-        this.users = b.users;
-        this.posts = b.posts;
-        this.products = b.products;
+        this.data = b.data;
         this.host = b.host;
         this.usersPort = b.usersPort;
         this.postsPort = b.postsPort;
@@ -64,27 +58,16 @@ public final class ClusterConfig {
         return new Builder();
     }
 
-    /** The settings of one subgraph of this cluster (sizes, mode, extra observers). */
+    /** The settings of one subgraph of this cluster (data, mode, extra observers). */
     SubgraphConfig.Builder subgraph() {
-        SubgraphConfig.Builder b = SubgraphConfig.custom().users(users).posts(posts).products(products).mode(mode)
-                .dbRoundTrip(dbRoundTrip);
+        SubgraphConfig.Builder b = SubgraphConfig.custom().data(data).mode(mode);
         observers.forEach(b::observer);
         return b;
     }
 
-    /** Users seeded. */
-    public int users() {
-        return users;
-    }
-
-    /** Posts seeded. */
-    public int posts() {
-        return posts;
-    }
-
-    /** Products seeded. */
-    public int products() {
-        return products;
+    /** The data every subgraph seeds, and the simulated round trip of each SQL statement. */
+    public DataSettings data() {
+        return data;
     }
 
     /** The address the servers bind. */
@@ -122,11 +105,6 @@ public final class ClusterConfig {
         return openTelemetry;
     }
 
-    /** The simulated network round trip of each SQL statement ({@link Duration#ZERO}: none). */
-    public Duration dbRoundTrip() {
-        return dbRoundTrip;
-    }
-
     /** The cross-request cache of Product, or {@code null}. */
     public @Nullable EntityCacheOptions productCache() {
         return productCache;
@@ -134,9 +112,7 @@ public final class ClusterConfig {
 
     /** Builder of {@link ClusterConfig}; each setter rejects a bad value at once. */
     public static final class Builder {
-        private int users = SubgraphConfig.DEFAULT_USERS;
-        private int posts = SubgraphConfig.DEFAULT_POSTS;
-        private int products = SubgraphConfig.DEFAULT_PRODUCTS;
+        private DataSettings data = DataSettings.ofDefaults();
         private String host = SubgraphServer.DEFAULT_HOST;
         private int usersPort;
         private int postsPort;
@@ -146,24 +122,13 @@ public final class ClusterConfig {
         private OpenTelemetrySetup openTelemetry = OpenTelemetrySetup.off();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
-        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
         }
 
-        /** A simulated network round trip added to each SQL statement; zero (the default) for none. */
-        public Builder dbRoundTrip(Duration dbRoundTrip) {
-            SubgraphConfig.custom().dbRoundTrip(dbRoundTrip); // validates
-            this.dbRoundTrip = dbRoundTrip;
-            return this;
-        }
-
-        /** Data sizes; each at least 1. */
-        public Builder sizes(int users, int posts, int products) {
-            SubgraphConfig.custom().users(users).posts(posts).products(products); // validates
-            this.users = users;
-            this.posts = posts;
-            this.products = products;
+        /** The seeded data and the round trip; {@link DataSettings#ofDefaults()} when not set. */
+        public Builder data(DataSettings data) {
+            this.data = Objects.requireNonNull(data, "data");
             return this;
         }
 

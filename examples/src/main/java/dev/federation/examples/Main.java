@@ -13,7 +13,7 @@ import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.observability.SubgraphObservability;
 import dev.federation.examples.ops.StatusCommand;
 import dev.federation.metrics.FederationCacheMetrics;
-import dev.federation.examples.subgraphs.SubgraphConfig;
+import dev.federation.examples.subgraphs.DataSettings;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -181,12 +181,9 @@ public final class Main {
      */
     public static int demo(Map<String, String> flags, PrintStream out) {
         DemoConfig.Builder b = DemoConfig.custom()
-                .sizes(intFlag(flags, "users", SubgraphConfig.DEFAULT_USERS),
-                        intFlag(flags, "posts", SubgraphConfig.DEFAULT_POSTS),
-                        intFlag(flags, "products", SubgraphConfig.DEFAULT_PRODUCTS))
+                .data(dataFlags(flags))
                 .rounds(intFlag(flags, "rounds", DemoConfig.DEFAULT_ROUNDS))
-                .warmupRounds(intFlag(flags, "warmup", DemoConfig.DEFAULT_WARMUP_ROUNDS))
-                .dbRoundTrip(millisFlag(flags, "db-round-trip-ms"));
+                .warmupRounds(intFlag(flags, "warmup", DemoConfig.DEFAULT_WARMUP_ROUNDS));
         if (flags.containsKey("quiet")) {
             b.progress(null);
         }
@@ -239,17 +236,14 @@ public final class Main {
                 ? FederationMode.valueOf(flags.get("mode").toUpperCase(Locale.ROOT))
                 : FederationModeSwitch.fromEnvironment().mode();
         ClusterConfig.Builder b = ClusterConfig.custom()
-                .sizes(intFlag(flags, "users", SubgraphConfig.DEFAULT_USERS),
-                        intFlag(flags, "posts", SubgraphConfig.DEFAULT_POSTS),
-                        intFlag(flags, "products", SubgraphConfig.DEFAULT_PRODUCTS))
+                .data(dataFlags(flags))
                 .host(flags.getOrDefault("host", SubgraphServer.DEFAULT_HOST))
                 .ports(intFlag(flags, "users-port", ClusterConfig.DEFAULT_USERS_PORT),
                         intFlag(flags, "posts-port", ClusterConfig.DEFAULT_POSTS_PORT),
                         intFlag(flags, "products-port", ClusterConfig.DEFAULT_PRODUCTS_PORT))
                 .mode(mode)
                 .adminToken(System.getenv(SubgraphServer.ADMIN_TOKEN_VARIABLE))
-                .openTelemetry(otel)
-                .dbRoundTrip(millisFlag(flags, "db-round-trip-ms"));
+                .openTelemetry(otel);
         if (flags.containsKey("product-cache")) {
             b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
         }
@@ -349,6 +343,14 @@ public final class Main {
             out.put(name, takesValue ? value : "true");
         }
         return out;
+    }
+
+    /** {@code --users}, {@code --posts}, {@code --products} and {@code --db-round-trip-ms}, or their defaults. */
+    private static DataSettings dataFlags(Map<String, String> flags) {
+        return new DataSettings(intFlag(flags, "users", DataSettings.DEFAULT_USERS),
+                intFlag(flags, "posts", DataSettings.DEFAULT_POSTS),
+                intFlag(flags, "products", DataSettings.DEFAULT_PRODUCTS),
+                millisFlag(flags, "db-round-trip-ms"));
     }
 
     private static int intFlag(Map<String, String> flags, String name, int defaultValue) {

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * HTTP server, started together.
  *
  * <pre>{@code
- * try (SubgraphCluster cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(1_000, 10_000, 100).build())) {
+ * ClusterConfig config = ClusterConfig.custom().data(DataSettings.sizes(1_000, 10_000, 100)).build();
+ * try (SubgraphCluster cluster = SubgraphCluster.start(config)) {
  *     URI users = cluster.node("users").server().graphqlUri();
  * }
  * }</pre>

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
+import dev.federation.examples.subgraphs.DataSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ class CompatServeTest {
 
     @Test
     void serveRunsTheCompatSubgraphWithJsonResponsesFtv1AndItsMeters() throws Exception {
-        List<AutoCloseable> extra = Main.extraSubgraphs(ClusterConfig.custom().sizes(10, 10, 10).build(),
+        List<AutoCloseable> extra = Main.extraSubgraphs(ClusterConfig.custom().data(DataSettings.sizes(10, 10, 10)).build(),
                 Map.of("compat-port", "0"), OpenTelemetrySetup.off());
         try {
             int port = ((SubgraphServer) extra.get(0)).port();

@@ -117,7 +117,6 @@ final class EntitiesFetcher implements DataFetcher<Object> {
         /** The {@link Representation} each key resolver hands its mapper, refilled per representation. */
         final @Nullable Representation[] scratch = new Representation[resolvers.length];
         @Nullable KeyFailure callFailure;
-        long deadline = Long.MAX_VALUE;
         int entityCount;
         int missingCount;
         int errorCount;
@@ -161,10 +160,10 @@ final class EntitiesFetcher implements DataFetcher<Object> {
                 return CompletableFuture.completedFuture(null);
             }
             if (mode == FederationMode.DIRECT) {
-                long timeout = entities.options().batchTimeout().toNanos();
-                long now = System.nanoTime();
-                deadline = now + timeout < now ? Long.MAX_VALUE : now + timeout;
-                return direct(0);
+                // one backend call per representation, one after the other, as the one-by-one path did
+                return KeyResolver.oneByOne(resolvers, ordinals, values, 0, context,
+                        KeyResolver.deadlineAfter(entities.options().batchTimeout()),
+                        (v, i) -> set(i, v, LoadOutcome.DIRECT));
             }
             return batched(keyed);
         }
@@ -315,36 +314,6 @@ final class EntitiesFetcher implements DataFetcher<Object> {
                     }
                 }
             }
-        }
-
-        /**
-         * One backend call per representation, one after the other, as the one-by-one path did; once the
-         * field's deadline has passed, the rest fail without a call.
-         */
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        CompletableFuture<Void> direct(int from) {
-            for (int i = from; i < n; i++) {
-                int o = ordinals[i];
-                if (o < 0) {
-                    continue;
-                }
-                KeyResolver r = resolvers[o];
-                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                    set(i, r.directDeadlinePassed(), LoadOutcome.DIRECT);
-                    continue;
-                }
-                final int index = i;
-                CompletableFuture<Object> f = r.loadDirect(values[i], context, deadline);
-                if (f.isDone()) {
-                    set(index, f.join(), LoadOutcome.DIRECT);
-                } else {
-                    return f.thenCompose(v -> {
-                        set(index, v, LoadOutcome.DIRECT);
-                        return direct(index + 1);
-                    });
-                }
-            }
-            return CompletableFuture.completedFuture(null);
         }
 
         void set(int i, @Nullable Object v, LoadOutcome served) {

@@ -105,10 +105,10 @@ final class RegistryFactory {
         if (mode == FederationMode.BATCHED) {
             loaded = r.loadBatched(keys, context, entities.scopeOf(context));
         } else {
-            long now = System.nanoTime();
-            long timeout = entities.options().batchTimeout().toNanos();
-            loaded = direct(r, keys, 0, new Object[keys.size()], context,
-                    now + timeout < now ? Long.MAX_VALUE : now + timeout);
+            Object[] answers = new Object[keys.size()];
+            loaded = KeyResolver.oneByOne(new KeyResolver<?>[] {r}, null, keys.toArray(), 0, context,
+                    KeyResolver.deadlineAfter(entities.options().batchTimeout()), (v, i) -> answers[i] = v)
+                    .thenApply(v -> answers);
         }
         return loaded.thenApply(results -> {
             Map<K, Try<Object>> out = new HashMap<>(keys.size() * 2);
@@ -138,27 +138,6 @@ final class RegistryFactory {
             }
             return out;
         });
-    }
-
-    private <K> CompletableFuture<Object[]> direct(KeyResolver<K> r, List<K> keys, int from, Object[] out,
-            @Nullable GraphQLContext context, long deadline) {
-        for (int i = from; i < keys.size(); i++) {
-            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
-                out[i] = r.directDeadlinePassed();
-                continue;
-            }
-            CompletableFuture<Object> f = r.loadDirect(keys.get(i), context, deadline);
-            if (f.isDone()) {
-                out[i] = f.join();
-            } else {
-                int at = i;
-                return f.thenCompose(v -> {
-                    out[at] = v;
-                    return direct(r, keys, at + 1, out, context, deadline);
-                });
-            }
-        }
-        return CompletableFuture.completedFuture(out);
     }
 
     /** The instrumentation that reports the service's own loaders' batches for a request of {@code context}. */

@@ -8,6 +8,7 @@ import dev.federation.core.FederationMode;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.ops.StatusCommand;
+import dev.federation.examples.subgraphs.DataSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -71,7 +72,7 @@ class LivePrometheusTest {
     @BeforeAll
     static void start() throws Exception {
         Path binary = Shared.require("prometheus");
-        cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(1_000, 10_000, 200)
+        cluster = SubgraphCluster.start(ClusterConfig.custom().data(DataSettings.sizes(1_000, 10_000, 200))
                 .mode(FederationMode.BATCHED).build());
         dir = Files.createTempDirectory("ops-prometheus");
         int port = freePort();

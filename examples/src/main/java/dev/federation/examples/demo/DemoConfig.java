@@ -1,17 +1,16 @@
 package dev.federation.examples.demo;
 
-import dev.federation.examples.subgraphs.SubgraphConfig;
+import dev.federation.examples.subgraphs.DataSettings;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of the {@link GoLiveDemo}: data sizes, how many workload rounds each mode runs, and
+ * Immutable settings of the {@link GoLiveDemo}: the seeded data ({@link DataSettings}), how many workload rounds each mode runs, and
  * where progress goes.
  *
  * <pre>{@code
- * DemoConfig quick = DemoConfig.custom().sizes(1_000, 10_000, 100).rounds(20).warmupRounds(5).build();
+ * DemoConfig quick = DemoConfig.custom().data(DataSettings.sizes(1_000, 10_000, 100)).rounds(20).warmupRounds(5).build();
  * }</pre>
  */
 public final class DemoConfig {
@@ -23,20 +22,14 @@ public final class DemoConfig {
     /** Default representations per {@code _entities} call, as a gateway sends for a page of 100 posts. */
     public static final int DEFAULT_REPRESENTATIONS = 100;
 
-    private final int users;
-    private final int posts;
-    private final int products;
+    private final DataSettings data;
     private final int rounds;
     private final int warmupRounds;
     private final int representations;
     private final @Nullable PrintStream progress;
-    private final Duration dbRoundTrip;
 
     private DemoConfig(Builder b) {
-        this.dbRoundTrip = b.dbRoundTrip;
-        this.users = b.users;
-        this.posts = b.posts;
-        this.products = b.products;
+        this.data = b.data;
         this.rounds = b.rounds;
         this.warmupRounds = b.warmupRounds;
         this.representations = b.representations;
@@ -53,19 +46,9 @@ public final class DemoConfig {
         return new Builder();
     }
 
-    /** Users seeded. */
-    public int users() {
-        return users;
-    }
-
-    /** Posts seeded. */
-    public int posts() {
-        return posts;
-    }
-
-    /** Products seeded. */
-    public int products() {
-        return products;
+    /** The data the demo's subgraphs seed, and the simulated round trip of each SQL statement. */
+    public DataSettings data() {
+        return data;
     }
 
     /** Measured rounds per mode. */
@@ -83,11 +66,6 @@ public final class DemoConfig {
         return representations;
     }
 
-    /** The simulated network round trip of each SQL statement ({@link Duration#ZERO}, the default: none). */
-    public Duration dbRoundTrip() {
-        return dbRoundTrip;
-    }
-
     /** Where the progress indicator goes, or {@code null} for none. */
     public @Nullable PrintStream progress() {
         return progress;
@@ -95,37 +73,21 @@ public final class DemoConfig {
 
     /** Builder of {@link DemoConfig}; each setter rejects a bad value at once. */
     public static final class Builder {
-        private int users = SubgraphConfig.DEFAULT_USERS;
-        private int posts = SubgraphConfig.DEFAULT_POSTS;
-        private int products = SubgraphConfig.DEFAULT_PRODUCTS;
+        private DataSettings data = DataSettings.ofDefaults();
         private int rounds = DEFAULT_ROUNDS;
         private int warmupRounds = DEFAULT_WARMUP_ROUNDS;
         private int representations = DEFAULT_REPRESENTATIONS;
         private @Nullable PrintStream progress = System.err;
-        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
         }
 
         /**
-         * A simulated network round trip added to each SQL statement, to stand for a database on another
-         * machine; zero (the default) measures the in-memory database as it is.
+         * The seeded data and the round trip; {@link DataSettings#ofDefaults()} when not set. The workload
+         * needs at least as many users, posts and products as representations per call.
          */
-        public Builder dbRoundTrip(Duration dbRoundTrip) {
-            SubgraphConfig.custom().dbRoundTrip(dbRoundTrip); // validates
-            this.dbRoundTrip = dbRoundTrip;
-            return this;
-        }
-
-        /**
-         * Data sizes. The workload needs at least as many users and products as representations per call, and
-         * at least as many posts as representations.
-         */
-        public Builder sizes(int users, int posts, int products) {
-            SubgraphConfig.custom().users(users).posts(posts).products(products); // validates
-            this.users = users;
-            this.posts = posts;
-            this.products = products;
+        public Builder data(DataSettings data) {
+            this.data = Objects.requireNonNull(data, "data");
             return this;
         }
 
@@ -168,7 +130,8 @@ public final class DemoConfig {
          * @throws IllegalArgumentException when the data is smaller than one call's representations
          */
         public DemoConfig build() {
-            if (users < representations || products < representations || posts < representations) {
+            if (data.users() < representations || data.products() < representations
+                    || data.posts() < representations) {
                 throw new IllegalArgumentException("users, posts and products must each be at least "
                         + representations + " (the representations per call)");
             }
@@ -178,7 +141,7 @@ public final class DemoConfig {
 
     @Override
     public String toString() {
-        return "DemoConfig{users=" + users + ", posts=" + posts + ", products=" + products + ", rounds=" + rounds
+        return "DemoConfig{" + data + ", rounds=" + rounds
                 + ", warmupRounds=" + warmupRounds + ", representations=" + representations + '}';
     }
 

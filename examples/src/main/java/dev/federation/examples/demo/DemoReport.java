@@ -1,5 +1,6 @@
 package dev.federation.examples.demo;
 
+import dev.federation.examples.subgraphs.DataSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,10 +154,11 @@ public final class DemoReport {
         }
         long met = rows.stream().filter(r -> r.met() && !r.result().isEmpty()).count();
         long targets = rows.stream().filter(r -> !r.result().isEmpty()).count();
-        long rt = config.dbRoundTrip().toNanos();
+        DataSettings data = config.data();
+        long rt = data.dbRoundTrip().toNanos();
         sb.append('\n').append(String.format(Locale.ROOT,
                 "%d of %d go-live targets met. %d requests per mode (%d rounds), %d users, %d posts, %d products, %s, %.1f s.%n",
-                met, targets, after.requests(), config.rounds(), config.users(), config.posts(), config.products(),
+                met, targets, after.requests(), config.rounds(), data.users(), data.posts(), data.products(),
                 rt == 0 ? "in-memory H2 (no network round trip)"
                         : String.format(Locale.ROOT, "H2 + %.2f ms simulated round trip per SQL statement", rt / 1e6),
                 elapsedNanos / 1e9));

@@ -90,12 +90,11 @@ public final class GoLiveDemo {
         PrintStream progress = config.progress();
         if (progress != null) {
             progress.printf(Locale.ROOT, "Seeding %,d users, %,d posts and %,d products in three H2 databases...%n",
-                    config.users(), config.posts(), config.products());
+                    config.data().users(), config.data().posts(), config.data().products());
         }
         ClusterConfig cc = ClusterConfig.custom()
-                .sizes(config.users(), config.posts(), config.products())
+                .data(config.data())
                 .observer(timings)
-                .dbRoundTrip(config.dbRoundTrip())
                 .build();
         try (SubgraphCluster cluster = SubgraphCluster.start(cc)) {
             GoLiveDemo demo = new GoLiveDemo(config, cluster, timings);
@@ -145,13 +144,13 @@ public final class GoLiveDemo {
     /** One round; returns the number of failed requests. */
     private int round(int round, List<Long> latencies) {
         int n = config.representations();
-        int offset = (int) ((long) round * n % (config.posts() - n + 1));
+        int offset = (int) ((long) round * n % (config.data().posts() - n + 1));
         List<Map<String, Object>> authors = new ArrayList<>(n);
         List<Map<String, Object>> productReps = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             long postId = offset + k + 1;
-            authors.add(rep("User", PostsSubgraph.authorOf(postId, config.users())));
-            productReps.add(rep("Product", (offset + k) % config.products() + 1));
+            authors.add(rep("User", PostsSubgraph.authorOf(postId, config.data().users())));
+            productReps.add(rep("Product", (offset + k) % config.data().products() + 1));
         }
         int errors = 0;
         Map<String, Object> pageVars = new LinkedHashMap<>();

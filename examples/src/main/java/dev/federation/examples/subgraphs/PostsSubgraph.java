@@ -92,11 +92,11 @@ public final class PostsSubgraph {
             st.execute("CREATE TABLE posts (id BIGINT PRIMARY KEY, title VARCHAR(200) NOT NULL,"
                     + " author_id BIGINT NOT NULL, product_id BIGINT)");
             st.execute("INSERT INTO posts SELECT x, 'Post ' || x, MOD((x - 1) * " + AUTHOR_STRIDE + ", "
-                    + config.users() + ") + 1, CASE WHEN MOD(x, 10) = 0 THEN NULL ELSE MOD((x - 1) * "
-                    + PRODUCT_STRIDE + ", " + config.products() + ") + 1 END FROM SYSTEM_RANGE(1, "
-                    + config.posts() + ")");
+                    + config.data().users() + ") + 1, CASE WHEN MOD(x, 10) = 0 THEN NULL ELSE MOD((x - 1) * "
+                    + PRODUCT_STRIDE + ", " + config.data().products() + ") + 1 END FROM SYSTEM_RANGE(1, "
+                    + config.data().posts() + ")");
             st.execute("CREATE INDEX posts_author ON posts(author_id)");
-        }, config.dbRoundTrip());
+        }, config.data().dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

@@ -55,8 +55,8 @@ public final class ProductsSubgraph {
             st.execute("CREATE TABLE products (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL,"
                     + " price DOUBLE PRECISION NOT NULL)");
             st.execute("INSERT INTO products SELECT x, 'Product ' || x, MOD(x * 37, 10000) / 100.0 + 0.99"
-                    + " FROM SYSTEM_RANGE(1, " + config.products() + ")");
-        }, config.dbRoundTrip());
+                    + " FROM SYSTEM_RANGE(1, " + config.data().products() + ")");
+        }, config.data().dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

@@ -5,50 +5,36 @@ import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.FederationOptions;
 import dev.federation.core.observer.FederationObserver;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of one example subgraph: the size of the seeded data, the kill switch, the library's
- * options and the observers (metrics, tracing) to register.
+ * Immutable settings of one example subgraph: the seeded data ({@link DataSettings}), the kill switch, the
+ * library's options and the observers (metrics, tracing) to register.
  *
  * <pre>{@code
  * SubgraphConfig config = SubgraphConfig.custom()
- *     .users(1_000).posts(10_000).products(100)
+ *     .data(DataSettings.sizes(1_000, 10_000, 100))
  *     .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
  *     .observer(metricsObserver)
  *     .build();
  * }</pre>
  *
- * <p>All three subgraphs must be built with the same sizes so that the references of posts point at
- * existing users and products.
+ * <p>All three subgraphs must be built with the same {@link DataSettings} so that the references of posts
+ * point at existing users and products.
  */
 public final class SubgraphConfig {
 
-    /** Default number of users seeded. */
-    public static final int DEFAULT_USERS = 10_000;
-    /** Default number of posts seeded. */
-    public static final int DEFAULT_POSTS = 100_000;
-    /** Default number of products seeded. */
-    public static final int DEFAULT_PRODUCTS = 1_000;
-
-    private final int users;
-    private final int posts;
-    private final int products;
+    private final DataSettings data;
     private final FederationModeSwitch modeSwitch;
     private final FederationOptions options;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
-    private final Duration dbRoundTrip;
 
     private SubgraphConfig(Builder b) {
-        this.dbRoundTrip = b.dbRoundTrip;
-        this.users = b.users;
-        this.posts = b.posts;
-        this.products = b.products;
+        this.data = b.data;
         this.modeSwitch = b.modeSwitch != null ? b.modeSwitch : FederationModeSwitch.fromEnvironment();
         this.options = b.options;
         this.observers = List.copyOf(b.observers);
@@ -67,8 +53,7 @@ public final class SubgraphConfig {
 
     /** A builder that starts from this configuration. */
     public Builder toBuilder() {
-        Builder b = new Builder().users(users).posts(posts).products(products).modeSwitch(modeSwitch)
-                .options(options).dbRoundTrip(dbRoundTrip);
+        Builder b = new Builder().data(data).modeSwitch(modeSwitch).options(options);
         observers.forEach(b::observer);
         if (productCache != null) {
             b.productCache(productCache);
@@ -76,19 +61,9 @@ public final class SubgraphConfig {
         return b;
     }
 
-    /** Users seeded (ids 1 to this). */
-    public int users() {
-        return users;
-    }
-
-    /** Posts seeded (ids 1 to this). */
-    public int posts() {
-        return posts;
-    }
-
-    /** Products seeded (ids 1 to this). */
-    public int products() {
-        return products;
+    /** The seeded data and the simulated round trip of each SQL statement. */
+    public DataSettings data() {
+        return data;
     }
 
     /** The kill switch of the subgraph's entities. */
@@ -106,11 +81,6 @@ public final class SubgraphConfig {
         return observers;
     }
 
-    /** The simulated network round trip of each SQL statement; {@link Duration#ZERO} (the default) for none. */
-    public Duration dbRoundTrip() {
-        return dbRoundTrip;
-    }
-
     /** The cross-request cache of the products subgraph's Product, or {@code null} for none (the default). */
     public @Nullable EntityCacheOptions productCache() {
         return productCache;
@@ -118,49 +88,24 @@ public final class SubgraphConfig {
 
     @Override
     public String toString() {
-        return "SubgraphConfig{users=" + users + ", posts=" + posts + ", products=" + products + ", mode="
+        return "SubgraphConfig{" + data + ", mode="
                 + modeSwitch.mode() + ", observers=" + observers.size() + '}';
     }
 
     /** Builder of {@link SubgraphConfig}; each setter rejects a bad value at once. */
     public static final class Builder {
-        private int users = DEFAULT_USERS;
-        private int posts = DEFAULT_POSTS;
-        private int products = DEFAULT_PRODUCTS;
+        private DataSettings data = DataSettings.ofDefaults();
         private @Nullable FederationModeSwitch modeSwitch;
         private FederationOptions options = FederationOptions.ofDefaults();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
-        private Duration dbRoundTrip = Duration.ZERO;
 
         private Builder() {
         }
 
-        /** A simulated network round trip added to each SQL statement; zero for none (the default). */
-        public Builder dbRoundTrip(Duration dbRoundTrip) {
-            Objects.requireNonNull(dbRoundTrip, "dbRoundTrip");
-            if (dbRoundTrip.isNegative()) {
-                throw new IllegalArgumentException("dbRoundTrip must not be negative, was " + dbRoundTrip);
-            }
-            this.dbRoundTrip = dbRoundTrip;
-            return this;
-        }
-
-        /** @param users at least 1 */
-        public Builder users(int users) {
-            this.users = positive("users", users);
-            return this;
-        }
-
-        /** @param posts at least 1 */
-        public Builder posts(int posts) {
-            this.posts = positive("posts", posts);
-            return this;
-        }
-
-        /** @param products at least 1 */
-        public Builder products(int products) {
-            this.products = positive("products", products);
+        /** The seeded data and the round trip; {@link DataSettings#ofDefaults()} when not set. */
+        public Builder data(DataSettings data) {
+            this.data = Objects.requireNonNull(data, "data");
             return this;
         }
 
@@ -196,13 +141,6 @@ public final class SubgraphConfig {
         /** The configuration. */
         public SubgraphConfig build() {
             return new SubgraphConfig(this);
-        }
-
-        private static int positive(String what, int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException(what + " must be at least 1, was " + n);
-            }
-            return n;
         }
     }
 }

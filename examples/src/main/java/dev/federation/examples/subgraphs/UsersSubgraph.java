@@ -54,9 +54,9 @@ public final class UsersSubgraph {
                     + " email VARCHAR(200) NOT NULL)");
             st.execute("CREATE ALIAS USER_NAME FOR 'dev.federation.examples.subgraphs.UsersSubgraph.nameOf'");
             st.execute("INSERT INTO users SELECT x, USER_NAME(x), 'user' || x || '@example.com'"
-                    + " FROM SYSTEM_RANGE(1, " + config.users() + ")");
+                    + " FROM SYSTEM_RANGE(1, " + config.data().users() + ")");
             st.execute("DROP ALIAS USER_NAME");
-        }, config.dbRoundTrip());
+        }, config.data().dbRoundTrip());
         try {
             FederationStatistics stats = new FederationStatistics();
             EntitiesCallStatistics calls = new EntitiesCallStatistics();

@@ -3,12 +3,13 @@ package dev.federation.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.federation.core.FederationMode;
+import dev.federation.examples.subgraphs.DataSettings;
 import org.junit.jupiter.api.Test;
 
 /** The go-live table judges each target from the measured values, and one miss fails the run. */
 class DemoReportTest {
 
-    private static final DemoConfig CONFIG = DemoConfig.custom().sizes(1_000, 1_000, 1_000).rounds(10).progress(null)
+    private static final DemoConfig CONFIG = DemoConfig.custom().data(DataSettings.sizes(1_000, 1_000, 1_000)).rounds(10).progress(null)
             .build();
 
     private static PhaseResult direct() {

@@ -3,6 +3,7 @@ package dev.federation.examples.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.federation.core.FederationMode;
+import dev.federation.examples.subgraphs.DataSettings;
 import org.junit.jupiter.api.Test;
 
 /** The go-live demo in reduced size: its go-live targets hold and its figures are what batching gives. */
@@ -11,7 +12,7 @@ class GoLiveDemoTest {
     @Test
     void reducedDemoMeetsEveryGoLiveTarget() {
         DemoReport report = GoLiveDemo.run(DemoConfig.custom()
-                .sizes(1_000, 10_000, 200)
+                .data(DataSettings.sizes(1_000, 10_000, 200))
                 .rounds(15)
                 .warmupRounds(5)
                 .progress(null)

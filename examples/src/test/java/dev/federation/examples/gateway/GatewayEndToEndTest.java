@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.PostsSubgraph;
 import dev.federation.examples.subgraphs.ProductsSubgraph;
 import dev.federation.examples.subgraphs.UsersSubgraph;
@@ -46,7 +47,7 @@ class GatewayEndToEndTest {
     static void start() throws Exception {
         ChildProcess.requireGateway();
         cluster = SubgraphCluster.start(ClusterConfig.custom()
-                .sizes(USERS, POSTS, PRODUCTS)
+                .data(DataSettings.sizes(USERS, POSTS, PRODUCTS))
                 .adminToken(TOKEN)
                 .mode(FederationMode.BATCHED)
                 .build());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.PostsSubgraph;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ class SpringBootGatewayTest {
                 Pattern.compile("Tomcat started on port (\\d+)"), Duration.ofSeconds(120));
         springUri = URI.create("http://127.0.0.1:" + spring.readyLine().group(1));
 
-        cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(USERS, 10_000, 200)
+        cluster = SubgraphCluster.start(ClusterConfig.custom().data(DataSettings.sizes(USERS, 10_000, 200))
                 .mode(FederationMode.BATCHED).build());
         Map<String, URI> subgraphs = new java.util.LinkedHashMap<>();
         subgraphs.put("users", springUri.resolve("/graphql"));

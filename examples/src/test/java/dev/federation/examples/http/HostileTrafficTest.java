@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.ParsedDocuments;
 import dev.federation.examples.subgraphs.QueryLimits;
 import dev.federation.examples.subgraphs.Subgraph;
@@ -51,7 +52,7 @@ class HostileTrafficTest {
 
     @BeforeAll
     static void start() {
-        cluster = SubgraphCluster.start(ClusterConfig.custom().sizes(1_000, 10_000, 200)
+        cluster = SubgraphCluster.start(ClusterConfig.custom().data(DataSettings.sizes(1_000, 10_000, 200))
                 .mode(FederationMode.BATCHED).adminToken(TOKEN).build());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import dev.federation.examples.subgraphs.UsersSubgraph;
@@ -34,7 +35,7 @@ class SubgraphServerTest {
 
     @BeforeAll
     static void start() {
-        SubgraphConfig base = SubgraphConfig.custom().users(200).posts(200).products(200)
+        SubgraphConfig base = SubgraphConfig.custom().data(DataSettings.sizes(200, 200, 200))
                 .mode(FederationMode.BATCHED).build();
         observability = SubgraphObservability.create("users", base.modeSwitch(), OpenTelemetry.noop());
         SubgraphConfig.Builder b = base.toBuilder();

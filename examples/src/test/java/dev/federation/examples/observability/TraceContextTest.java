@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.http.SubgraphServer;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import dev.federation.examples.subgraphs.UsersSubgraph;
@@ -37,7 +38,7 @@ class TraceContextTest {
                         .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        SubgraphConfig base = SubgraphConfig.custom().users(100).posts(100).products(100)
+        SubgraphConfig base = SubgraphConfig.custom().data(DataSettings.sizes(100, 100, 100))
                 .mode(FederationMode.BATCHED).build();
         SubgraphObservability obs = SubgraphObservability.create("users", base.modeSwitch(), otel);
         SubgraphConfig.Builder b = base.toBuilder();

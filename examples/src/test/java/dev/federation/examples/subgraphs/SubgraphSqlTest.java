@@ -24,7 +24,7 @@ class SubgraphSqlTest {
 
     @BeforeAll
     static void start() {
-        SubgraphConfig config = SubgraphConfig.custom().users(500).posts(5_000).products(200)
+        SubgraphConfig config = SubgraphConfig.custom().data(DataSettings.sizes(500, 5_000, 200))
                 .mode(FederationMode.BATCHED).build();
         users = UsersSubgraph.create(config);
         products = ProductsSubgraph.create(config.toBuilder().mode(FederationMode.BATCHED).build());
