@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.testkit.Required;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -163,7 +164,7 @@ class PrometheusScrapeTest {
 
     @Test
     void promtoolAcceptsTheScrape() throws Exception {
-        Path promtool = Promtool.require("promtool");
+        Path promtool = Required.prometheus("promtool");
         knownWorkload();
         String scrape = registry.scrape();
         Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();

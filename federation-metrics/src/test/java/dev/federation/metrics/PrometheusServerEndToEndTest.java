@@ -4,6 +4,7 @@ package dev.federation.metrics;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.testkit.Json;
+import dev.federation.testkit.Required;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class PrometheusServerEndToEndTest {
 
     @Test
     void prometheusReadsTheGoLiveNumbersFromALiveSubgraph() throws Exception {
-        Path prometheusBinary = Promtool.require("prometheus");
+        Path prometheusBinary = Required.prometheus("prometheus");
         FederationModeSwitch modeSwitch = FederationModeSwitch.of(FederationMode.BATCHED);
         FederationMetrics metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -9,6 +9,7 @@ import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
 import dev.federation.examples.ops.StatusCommand;
 import dev.federation.examples.subgraphs.DataSettings;
+import dev.federation.testkit.Required;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -71,7 +72,7 @@ class LivePrometheusTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path binary = Shared.require("prometheus");
+        Path binary = Required.prometheus("prometheus");
         cluster = SubgraphCluster.start(ClusterConfig.custom().data(DataSettings.sizes(1_000, 10_000, 200))
                 .mode(FederationMode.BATCHED).build());
         dir = Files.createTempDirectory("ops-prometheus");

@@ -3,6 +3,7 @@ package dev.federation.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.federation.testkit.Required;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ class PrometheusRulesTest {
 
     private static String promtool(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Shared.require("promtool").toString());
+        command.add(Required.prometheus("promtool").toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("promtool", ".log");
         try {

@@ -1,7 +1,5 @@
 package dev.federation.ops;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.federation.testkit.Required;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /** The data of {@code ../shared} (CRDs, Grafana schemas), YAML documents, and strict JSON Schema validation. */
 final class Shared {
@@ -35,33 +33,9 @@ final class Shared {
     static Path folder(String folder) {
         Path p = Path.of("..", "..", "shared", folder).toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) {
-            String message = p + " is absent: the validation against it was NOT run";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + " (CI=true)");
-            }
-            System.err.println(message);
-            Assumptions.abort(message);
+            throw Required.missing(p + " is absent: the validation against it was NOT run");
         }
         return p;
-    }
-
-    /** A binary on the PATH (Debian's prometheus package); fails under CI and skips elsewhere when absent. */
-    static Path require(String binary) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String d : path.split(java.io.File.pathSeparator)) {
-                Path p = Path.of(d, binary);
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        String message = binary + " is not installed: apt-get install -y prometheus (Debian package)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI=true, so this test fails instead of skipping");
-        }
-        Assumptions.abort(message + "; skipped outside CI");
-        throw new AssertionError("unreachable");
     }
 
     /** Every document of a multi-document YAML file. */
