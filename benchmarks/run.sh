@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite sized for a 2-core machine, writes JMH's JSON results to benchmarks/target/results/
 # and prints (and saves as summary.md) the tables of results, ratios, batching counters and targets. Run it
-# on an otherwise idle machine: about 40 minutes on 2 cores.
+# on an otherwise idle machine: about 30 minutes on 2 cores.
 #
-# EntitiesBenchmark runs 6 forks at each point of the targets, the other benchmarks 3: graphql-java's time
-# and allocation per call take one of a few values per JVM (how the JIT compiled it), so a mean needs
-# forks more than iterations; Summary shows each fork's bytes by mode.
+# EntitiesBenchmark runs 6 forks at each point of the targets, in rounds of one fork of every implementation
+# (their order reversed every other round), so that the machine's drift over the run falls on all of them
+# alike; Summary merges the rounds. graphql-java's time and allocation per call take one of a few values per
+# JVM (how the JIT compiled it), so a mean needs forks more than iterations; Summary shows each fork's bytes
+# by mode. The other benchmarks run 3 forks each.
 #
 #   benchmarks/run.sh                      # build, then measure
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse benchmarks/target/benchmarks.jar
 #   POINTS=100x1 ENTITIES_FORKS=2 FORKS=1 benchmarks/run.sh   # a smaller grid
 #
-# Settings (environment): POINTS (representations x types), IMPLS, ENTITIES_FORKS (EntitiesBenchmark),
-# POSTS, TYPES, GATEWAY_IMPLS (GatewayWorkloadBenchmark), SMALL_IMPLS (SmallRequestsBenchmark),
-# LATENCY_REPS, LATENCY_TYPES, LATENCY_IMPLS (BackendLatencyBenchmark), FORKS (all but EntitiesBenchmark),
-# JMH_OPTS (warm-up and measurement), OUT (result folder).
+#   BENCHMARKS=entities benchmarks/run.sh  # one part; the summary covers every result in OUT
+#
+# Settings (environment): BENCHMARKS (any of entities, gateway, small, latency), POINTS (representations x
+# types), IMPLS, ENTITIES_FORKS (EntitiesBenchmark), POSTS, TYPES, GATEWAY_IMPLS (GatewayWorkloadBenchmark),
+# SMALL_IMPLS (SmallRequestsBenchmark), LATENCY_REPS, LATENCY_TYPES, LATENCY_IMPLS (BackendLatencyBenchmark),
+# FORKS (all but EntitiesBenchmark), JMH_OPTS (warm-up and measurement), OUT (result folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +33,7 @@ SMALL_IMPLS=${SMALL_IMPLS:-naive,dataloader,springgraphql,library}
 LATENCY_REPS=${LATENCY_REPS:-100}
 LATENCY_TYPES=${LATENCY_TYPES:-1,3}
 LATENCY_IMPLS=${LATENCY_IMPLS:-naive,dataloader,springgraphql,library}
+BENCHMARKS=${BENCHMARKS:-entities gateway small latency}
 ENTITIES_FORKS=${ENTITIES_FORKS:-6}
 FORKS=${FORKS:-3}
 JMH_OPTS=${JMH_OPTS:--wi 3 -w 1s -i 3 -r 1s -foe true}
@@ -37,29 +42,41 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests
 fi
 mkdir -p "$OUT"
-rm -f "$OUT"/entities-*.json
 
-ENTITIES_FILES=()
-for point in $POINTS; do
-  # shellcheck disable=SC2086 # JMH_OPTS is a list of options
-  java -jar "$JAR" EntitiesBenchmark -p representations="${point%x*}" -p types="${point#*x}" -p impl="$IMPLS" \
-    -f "$ENTITIES_FORKS" $JMH_OPTS -prof gc -rf json -rff "$OUT/entities-$point.json"
-  ENTITIES_FILES+=("$OUT/entities-$point.json")
-done
-# shellcheck disable=SC2086
-java -jar "$JAR" GatewayWorkloadBenchmark -p posts="$POSTS" -p types="$TYPES" -p impl="$GATEWAY_IMPLS" \
-  -f "$FORKS" $JMH_OPTS -prof gc -rf json -rff "$OUT/gateway.json"
-# shellcheck disable=SC2086
-java -jar "$JAR" SmallRequestsBenchmark -p impl="$SMALL_IMPLS" \
-  -f "$FORKS" $JMH_OPTS -rf json -rff "$OUT/small.json"
-# shellcheck disable=SC2086
-java -jar "$JAR" BackendLatencyBenchmark -p representations="$LATENCY_REPS" -p types="$LATENCY_TYPES" \
-  -p impl="$LATENCY_IMPLS" -f "$FORKS" $JMH_OPTS -rf json -rff "$OUT/latency.json"
+if [[ " $BENCHMARKS " == *" entities "* ]]; then
+  rm -f "$OUT"/entities*.json
+  REVERSED=$(echo "$IMPLS" | tr ',' '\n' | tac | paste -sd, -)
+  for round in $(seq 1 "$ENTITIES_FORKS"); do
+    impls=$IMPLS
+    if [ $((round % 2)) = 0 ]; then impls=$REVERSED; fi
+    for point in $POINTS; do
+      # shellcheck disable=SC2086 # JMH_OPTS is a list of options
+      java -jar "$JAR" EntitiesBenchmark -p representations="${point%x*}" -p types="${point#*x}" \
+        -p impl="$impls" -f 1 $JMH_OPTS -prof gc -rf json -rff "$OUT/entities-$point-$round.json"
+    done
+  done
+fi
+if [[ " $BENCHMARKS " == *" gateway "* ]]; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" GatewayWorkloadBenchmark -p posts="$POSTS" -p types="$TYPES" -p impl="$GATEWAY_IMPLS" \
+    -f "$FORKS" $JMH_OPTS -prof gc -rf json -rff "$OUT/gateway.json"
+fi
+if [[ " $BENCHMARKS " == *" small "* ]]; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" SmallRequestsBenchmark -p impl="$SMALL_IMPLS" \
+    -f "$FORKS" $JMH_OPTS -rf json -rff "$OUT/small.json"
+fi
+if [[ " $BENCHMARKS " == *" latency "* ]]; then
+  # shellcheck disable=SC2086
+  java -jar "$JAR" BackendLatencyBenchmark -p representations="$LATENCY_REPS" -p types="$LATENCY_TYPES" \
+    -p impl="$LATENCY_IMPLS" -f "$FORKS" $JMH_OPTS -rf json -rff "$OUT/latency.json"
+fi
 
 {
-  echo "Command: benchmarks/run.sh (EntitiesBenchmark at $POINTS: $ENTITIES_FORKS forks; the others: $FORKS forks; $JMH_OPTS)"
+  echo "Command: benchmarks/run.sh (EntitiesBenchmark at $POINTS: $ENTITIES_FORKS rounds of 1 fork each;" \
+    "the others: $FORKS forks; $JMH_OPTS)"
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
   echo
-  java -cp "$JAR" dev.federation.benchmarks.Summary "${ENTITIES_FILES[@]}" "$OUT/gateway.json" "$OUT/small.json" \
-    "$OUT/latency.json"
+  # the results in $OUT, of this run and of any earlier one (BENCHMARKS= runs a part)
+  java -cp "$JAR" dev.federation.benchmarks.Summary "$OUT"/*.json
 } | tee "$OUT/summary.md"

@@ -1,10 +1,12 @@
 package dev.federation.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +71,8 @@ class SummaryTest {
 
     @Test
     void groupsTheForksAllocationIntoModesAndPairsThem() {
-        assertThat(Summary.modes(List.of(257_700.0, 262_500.0, 257_800.0))).isEqualTo("257,750 ×2, 262,500 ×1");
-        assertThat(Summary.modes(List.of())).isEqualTo("-");
+        assertThat(Summary.modes(List.of(257_700.0, 262_500.0, 257_800.0), Summary.BYTES_GAP)).isEqualTo("257,750 ×2, 262,500 ×1");
+        assertThat(Summary.modes(List.of(), Summary.BYTES_GAP)).isEqualTo("-");
         String json = "[" + forks("naive", "[[257700.0,257800.0],[262500.0,262500.0],[257750.0,257750.0]]") + ","
                 + forks("library", "[[264150.0,264150.0],[269100.0,269100.0],[269000.0,269000.0]]") + "]";
         List<Summary.Result> results = Summary.read(json);
@@ -79,10 +81,10 @@ class SummaryTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Summary.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("| 100 | 1 | naive | 100 us/op | 5.00 | 1.00 | 0.01 | 257,750 ×2, 262,500 ×1 |");
-        assertThat(out).contains("| 100 | 1 | library | 100 us/op | 5.00 | 1.00 | 0.01 | 264,150 ×1, 269,050 ×2 |");
+        assertThat(out).contains("| 100 | 1 | naive | 100 us/op | 5.00 | - | 1.00 | 0.01 | 257,750 ×2, 262,500 ×1 |");
+        assertThat(out).contains("| 100 | 1 | library | 100 us/op | 5.00 | - | 1.00 | 0.01 | 264,150 ×1, 269,050 ×2 |");
         // like with like: 264,150 / 257,750 and 269,050 / 262,500
-        assertThat(out).contains("| 100 | 1 | 1.00 x | 1.000 x | 1.025 x / 1.025 x |");
+        assertThat(out).contains("| 100 | 1 | 1.00 x | - | 1.000 x | 1.025 x / 1.025 x |");
         assertThat(out).contains("- library / naive <= 1.03 (bytes per entity, mode for mode): met at 100 × 1 "
                 + "(1.025 x / 1.025 x)");
 
@@ -90,7 +92,70 @@ class SummaryTest {
                 + forks("library", "[[269100.0],[269000.0]]") + "]";
         bytes.reset();
         Summary.print(Summary.read(oneMode), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("| 100 | 1 | 1.00 x | 1.000 x | - |");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("| 100 | 1 | 1.00 x | - | 1.000 x | - |");
+    }
+
+    /** One EntitiesBenchmark entry with its iterations (rawData, [fork][iteration]) of time and bytes. */
+    private static String raw(String impl, String rawTime, String rawBytes) {
+        return "{\"benchmark\":\"dev.federation.benchmarks.EntitiesBenchmark.entities\",\"mode\":\"avgt\","
+                + "\"threads\":1,\"params\":{\"impl\":\"" + impl + "\",\"representations\":\"1000\",\"types\":\"3\"},"
+                + "\"primaryMetric\":{\"score\":0,\"scoreError\":0,\"scoreUnit\":\"us/op\",\"rawData\":" + rawTime
+                + "},\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":0,\"rawData\":" + rawBytes + "}}}";
+    }
+
+    @Test
+    void theIntervalIsJmhsOwn() {
+        // naive at 100 x 1 in benchmarks/results/2026-12-02-entities.json: JMH gave 102.41781135419042 ± 13.7782409300674
+        List<Double> xs = List.of(91.01923962882096, 90.5550066081289, 93.5265824309186, 95.68112300487432,
+                95.6822527493545, 117.6569410865475, 117.28988284078963, 118.87326929470434, 121.48584515423852,
+                123.65528018786306, 93.8646214694567, 93.75428018691589, 92.86491909654725, 94.19726458157227,
+                96.16066199212372);
+        assertThat(Summary.interval(xs)).isCloseTo(13.7782409300674, offset(1e-4));
+        assertThat(Summary.studentT9995(29)).isEqualTo(3.65941);
+        assertThat(Summary.studentT9995(30)).isCloseTo(3.64596, offset(1e-4));
+        assertThat(Summary.studentT9995(120)).isCloseTo(3.37345, offset(1e-4));
+        assertThat(Summary.interval(List.of(1.0))).isNaN();
+    }
+
+    @Test
+    void mergesOneForkPerFileIntoOnePoint() {
+        List<Summary.Result> merged = Summary.merge(Summary.read("[" + raw("library", "[[10.0,12.0]]",
+                "[[100.0,100.0]]") + "," + raw("naive", "[[20.0,20.0]]", "[[90.0,90.0]]") + "]"));
+        assertThat(merged).hasSize(2); // two points: nothing to merge
+        String round1 = raw("library", "[[10.0,12.0]]", "[[100.0,100.0]]");
+        String round2 = raw("library", "[[14.0,16.0]]", "[[104.0,104.0]]");
+        List<Summary.Result> results = new ArrayList<>(Summary.read("[" + round1 + "]"));
+        results.addAll(Summary.read("[" + round2 + "]"));
+        merged = Summary.merge(results);
+        assertThat(merged).hasSize(1);
+        Summary.Result r = merged.get(0);
+        assertThat(r.score()).isEqualTo(13.0);
+        assertThat(r.error()).isEqualTo(Summary.interval(List.of(10.0, 12.0, 14.0, 16.0)));
+        // sd of 10, 12, 14, 16 is sqrt(20 / 3); t(3) = 12.92398
+        assertThat(r.error()).isCloseTo(12.92398 * Math.sqrt(20.0 / 3) / 2, offset(1e-9));
+        assertThat(r.bytesPerOp()).isEqualTo(102.0);
+        assertThat(r.bytesPerFork()).containsExactly(100.0, 104.0);
+        assertThat(r.iterations()).containsExactly(10.0, 12.0, 14.0, 16.0);
+        assertThat(r.timePerFork()).containsExactly(11.0, 15.0);
+    }
+
+    @Test
+    void comparesTimeModeForMode() {
+        List<Summary.Result> results = new ArrayList<>();
+        String[][] forks = {{"[[100.0,100.0]]", "[[101.0,101.0]]"}, {"[[150.0,150.0]]", "[[153.0,153.0]]"},
+            {"[[102.0,102.0]]", "[[104.0,104.0]]"}};
+        for (String[] round : forks) { // one fork of each per file, as benchmarks/run.sh writes them
+            results.addAll(Summary.read("[" + raw("naive", round[0], "[[1.0]]") + "," + raw("library", round[1],
+                    "[[1.0]]") + "]"));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Summary.print(Summary.merge(results), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("| 1000 | 3 | naive | 117 us/op |");
+        assertThat(out).contains("| 101 ×2, 150 ×1 |");
+        assertThat(out).contains("| 103 ×2, 153 ×1 |");
+        // the means say 1.02; fast JVM against fast JVM 102.5 / 101, slow against slow 153 / 150
+        assertThat(out).contains("| 1000 | 3 | 1.02 x | 1.01 x / 1.02 x | 1.000 x | - |");
     }
 
     @Test
@@ -99,7 +164,7 @@ class SummaryTest {
         Summary.print(Summary.read(RESULT), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
 
-        assertThat(out).contains("| 100 | 1 | 0.90 x | 1.018 x | - | 0.86 x | 0.43 x | - | - | - | - | 1.75 x |");
+        assertThat(out).contains("| 100 | 1 | 0.90 x | - | 1.018 x | - | 0.86 x | 0.43 x | - | - | - | - | 1.75 x |");
         assertThat(out).contains("- library / naive <= 1.1 (time): met at 100 × 1 (0.90 x)");
         assertThat(out).contains("- library / naive <= 1.03 (bytes per entity): met at 100 × 1 (1.018 x)");
         assertThat(out).contains("- library / dataloader <= 0.9: met at 100 × 1 (0.86 x)");
