@@ -5,9 +5,9 @@
 #
 # EntitiesBenchmark runs 6 forks at each point of the targets, in rounds of one fork of every implementation
 # (their order reversed every other round), so that the machine's drift over the run falls on all of them
-# alike; Summary merges the rounds. graphql-java's time and allocation per call take one of a few values per
-# JVM (how the JIT compiled it), so a mean needs forks more than iterations; Summary shows each fork's bytes
-# by mode. The other benchmarks run 3 forks each.
+# alike; Summary merges the rounds. graphql-java's allocation per call takes one of a few values per JVM (how
+# the JIT compiled it) and its time spreads more between forks than within one, so a mean needs forks more
+# than iterations; Summary shows each fork's time and bytes by mode. The other benchmarks run 3 forks each.
 #
 #   benchmarks/run.sh                      # build, then measure
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse benchmarks/target/benchmarks.jar

@@ -311,9 +311,10 @@ public final class Summary {
 
     /**
      * The forks' values (bytes or time per call) grouped into modes, printed as {@code 257,740 ×5}: sorted, a
-     * value more than {@code gap} above its neighbour starts a mode. graphql-java's allocation and time per
-     * call settle, per JVM, on one of a few values (how the JIT compiled its execution strategy), so a mean
-     * over few forks depends on how many forks fell in each mode.
+     * value more than {@code gap} above its neighbour starts a mode. graphql-java's allocation per call
+     * settles, per JVM, on one of a few values (how the JIT compiled its execution strategy), and its time
+     * spreads more between forks than within one, so a mean over few forks depends on how many forks fell in
+     * each mode.
      */
     static String modes(List<Double> forks, double gap) {
         List<double[]> modes = clusters(forks, gap);

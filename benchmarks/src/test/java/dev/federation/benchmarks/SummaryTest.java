@@ -43,6 +43,13 @@ class SummaryTest {
             gateway("library", 1000, 3, 100, 300, 100000),
             "{\"benchmark\":\"other.SomethingElse.run\",\"params\":{}}") + "]";
 
+    /** What {@link Summary#print} writes for {@code results}. */
+    private static String printed(List<Summary.Result> results) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Summary.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void readsScoresAllocationAndCountersOfTheBenchmarks() {
         List<Summary.Result> results = Summary.read(RESULT);
@@ -78,9 +85,7 @@ class SummaryTest {
         List<Summary.Result> results = Summary.read(json);
         assertThat(results.get(0).bytesPerFork()).containsExactly(257_750.0, 262_500.0, 257_750.0);
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Summary.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        String out = printed(results);
         assertThat(out).contains("| 100 | 1 | naive | 100 us/op | 5.00 | - | 1.00 | 0.01 | 257,750 ×2, 262,500 ×1 |");
         assertThat(out).contains("| 100 | 1 | library | 100 us/op | 5.00 | - | 1.00 | 0.01 | 264,150 ×1, 269,050 ×2 |");
         // like with like: 264,150 / 257,750 and 269,050 / 262,500
@@ -90,9 +95,7 @@ class SummaryTest {
 
         String oneMode = "[" + forks("naive", "[[257700.0],[262500.0]]") + ","
                 + forks("library", "[[269100.0],[269000.0]]") + "]";
-        bytes.reset();
-        Summary.print(Summary.read(oneMode), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("| 100 | 1 | 1.00 x | - | 1.000 x | - |");
+        assertThat(printed(Summary.read(oneMode))).contains("| 100 | 1 | 1.00 x | - | 1.000 x | - |");
     }
 
     /** One EntitiesBenchmark entry with its iterations (rawData, [fork][iteration]) of time and bytes. */
@@ -148,9 +151,7 @@ class SummaryTest {
             results.addAll(Summary.read("[" + raw("naive", round[0], "[[1.0]]") + "," + raw("library", round[1],
                     "[[1.0]]") + "]"));
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Summary.print(Summary.merge(results), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        String out = printed(Summary.merge(results));
         assertThat(out).contains("| 1000 | 3 | naive | 117 us/op |");
         assertThat(out).contains("| 101 ×2, 150 ×1 |");
         assertThat(out).contains("| 103 ×2, 153 ×1 |");
@@ -160,9 +161,7 @@ class SummaryTest {
 
     @Test
     void printsRatiosAndMarksMissedTargets() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Summary.print(Summary.read(RESULT), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        String out = printed(Summary.read(RESULT));
 
         assertThat(out).contains("| 100 | 1 | 0.90 x | - | 1.018 x | - | 0.86 x | 0.43 x | - | - | - | - | 1.75 x |");
         assertThat(out).contains("- library / naive <= 1.1 (time): met at 100 × 1 (0.90 x)");

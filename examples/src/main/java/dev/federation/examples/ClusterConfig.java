@@ -13,8 +13,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of a {@link SubgraphCluster}: the seeded data ({@link DataSettings}), ports, the initial mode, the admin token and
- * OpenTelemetry.
+ * Immutable settings of a {@link SubgraphCluster}: the seeded data ({@link DataSettings}), ports, the initial
+ * mode, the admin token and OpenTelemetry.
  *
  * <pre>{@code
  * ClusterConfig config = ClusterConfig.custom().ports(4001, 4002, 4003).adminToken(token).build();

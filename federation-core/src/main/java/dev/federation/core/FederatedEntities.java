@@ -174,8 +174,8 @@ public final class FederatedEntities implements AutoCloseable {
     /**
      * A fresh registry for one request: one DataLoader per entity type and key shape (named as
      * {@link #loaderName(String, String)} gives, made on the first {@code getDataLoader} of its name), and the
-     * DataLoaders registered with {@link Builder#dataLoader(String, Supplier)}. Put it on the {@code ExecutionInput}; never share it
-     * between requests.
+     * DataLoaders registered with {@link Builder#dataLoader(String, Supplier)}. Put it on the
+     * {@code ExecutionInput}; never share it between requests.
      *
      * <p>{@code _entities} does not need it (it calls the batch functions directly); a field resolver that
      * loads entities of this subgraph by key does, and so do the service's own DataLoaders, whose batches

@@ -266,9 +266,10 @@ final class KeyResolver<K> {
         long start = System.nanoTime();
         long deadline = earlier(saturatedAdd(start, options.batchTimeout().toNanos()), callerDeadline);
         Executor executor = options.batchExecutor();
-        CompletableFuture<Object> result = new CompletableFuture<>();
+        CompletableFuture<Object> result;
         if (executor != null && loader.isSynchronous(mode)) {
-            CompletableFuture<Object> offloaded = result;
+            CompletableFuture<Object> offloaded = new CompletableFuture<>();
+            result = offloaded;
             try {
                 executor.execute(() -> {
                     if (!offloaded.isDone()) { // not called at all when the time ran out in the executor's queue
@@ -285,6 +286,7 @@ final class KeyResolver<K> {
                 CompletableFuture<Object> answered = (CompletableFuture<Object>) stage;
                 result = answered; // answered on this thread: no stage of our own in between
             } else {
+                result = new CompletableFuture<>();
                 pipe(stage, result);
             }
             if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {

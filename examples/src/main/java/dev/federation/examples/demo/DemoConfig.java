@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable settings of the {@link GoLiveDemo}: the seeded data ({@link DataSettings}), how many workload rounds each mode runs, and
- * where progress goes.
+ * Immutable settings of the {@link GoLiveDemo}: the seeded data ({@link DataSettings}), how many workload
+ * rounds each mode runs, and where progress goes.
  *
  * <pre>{@code
  * DemoConfig quick = DemoConfig.custom().data(DataSettings.sizes(1_000, 10_000, 100)).rounds(20).warmupRounds(5).build();

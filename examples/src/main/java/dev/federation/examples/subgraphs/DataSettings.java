@@ -39,7 +39,10 @@ public record DataSettings(int users, int posts, int products, Duration dbRoundT
         }
     }
 
-    /** The go-live sizes ({@value #DEFAULT_USERS} users, {@value #DEFAULT_POSTS} posts, {@value #DEFAULT_PRODUCTS} products), no round trip. */
+    /**
+     * The go-live sizes ({@value #DEFAULT_USERS} users, {@value #DEFAULT_POSTS} posts,
+     * {@value #DEFAULT_PRODUCTS} products), no round trip.
+     */
     public static DataSettings ofDefaults() {
         return new DataSettings(DEFAULT_USERS, DEFAULT_POSTS, DEFAULT_PRODUCTS, Duration.ZERO);
     }

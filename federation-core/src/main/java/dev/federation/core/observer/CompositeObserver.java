@@ -232,8 +232,6 @@ final class CompositeObserver implements FederationObserver {
             this.hooks = hooks;
         }
 
-
-
         @Override
         public <T> T around(Supplier<T> work) {
             return nest(0, hooks, work);
@@ -259,8 +257,6 @@ final class CompositeObserver implements FederationObserver {
         Batch(BatchObservation[] hooks) {
             this.hooks = hooks;
         }
-
-
 
         @Override
         public <T> T around(Supplier<T> work) {
