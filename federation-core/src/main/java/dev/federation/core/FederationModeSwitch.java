@@ -27,9 +27,14 @@ public final class FederationModeSwitch {
     /** The environment variable read by {@link #fromEnvironment()}. */
     public static final String ENVIRONMENT_VARIABLE = "FEDERATION_ENABLED";
 
+    /** Who changed the mode when {@link #set(FederationMode, String)} does not say: an operator. */
+    public static final String OPERATOR = "operator";
+
     private static final Logger LOG = LoggerFactory.getLogger(FederationModeSwitch.class);
 
     private final AtomicReference<FederationMode> mode;
+    private final AtomicReference<@Nullable Change> lastChange = new AtomicReference<>();
+    private final Object changing = new Object();
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private FederationModeSwitch(FederationMode initial) {
@@ -82,27 +87,55 @@ public final class FederationModeSwitch {
     }
 
     /**
-     * Sets the mode for calls that start from now on.
+     * Sets the mode for calls that start from now on, as an {@link #OPERATOR}.
      *
      * @param newMode the new mode
      * @param reason why, for the logs and the listeners (e.g. {@code "admin"}, {@code "health: CRITICAL"})
      * @return the previous mode
      */
     public FederationMode set(FederationMode newMode, String reason) {
+        return set(newMode, reason, OPERATOR);
+    }
+
+    /**
+     * Sets the mode for calls that start from now on, and records who did it: the listeners and
+     * {@link #lastChange()} tell an operator's change from an automatic one (the health monitor's rollback
+     * says {@code "health-monitor"}).
+     *
+     * @param newMode the new mode
+     * @param reason why, for the logs and the listeners
+     * @param changedBy who changed it, for example {@link #OPERATOR}
+     * @return the previous mode
+     */
+    public FederationMode set(FederationMode newMode, String reason, String changedBy) {
         Objects.requireNonNull(newMode, "newMode");
         Objects.requireNonNull(reason, "reason");
-        FederationMode previous = mode.getAndSet(newMode);
-        if (previous != newMode) {
-            LOG.info("federation mode changed from {} to {}: {}", previous, newMode, reason);
-            for (Listener listener : listeners) {
-                try {
-                    listener.modeChanged(previous, newMode, reason);
-                } catch (RuntimeException e) {
-                    LOG.warn("mode listener {} failed", listener, e);
-                }
+        Objects.requireNonNull(changedBy, "changedBy");
+        FederationMode previous;
+        Change change;
+        synchronized (changing) {
+            // one change at a time, so that lastChange() and the order listeners see agree with the mode
+            previous = mode.getAndSet(newMode);
+            if (previous == newMode) {
+                return previous;
+            }
+            change = new Change(previous, newMode, reason, changedBy);
+            lastChange.set(change);
+        }
+        LOG.info("federation mode changed from {} to {} by {}: {}", previous, newMode, changedBy, reason);
+        for (Listener listener : listeners) {
+            try {
+                listener.changed(change);
+            } catch (RuntimeException e) {
+                LOG.warn("mode listener {} failed", listener, e);
             }
         }
         return previous;
+    }
+
+    /** The latest change of mode, or {@code null} when the mode never changed. */
+    public @Nullable Change lastChange() {
+        return lastChange.get();
     }
 
     /** Registers a listener called after each change of mode, on the thread that made the change. */
@@ -120,10 +153,29 @@ public final class FederationModeSwitch {
         return "FederationModeSwitch[" + mode.get() + "]";
     }
 
+    /**
+     * One change of mode, as the switch recorded it.
+     *
+     * @param from the mode before
+     * @param to the mode after
+     * @param reason why, in words
+     * @param changedBy who changed it: {@link #OPERATOR} unless the caller said otherwise
+     */
+    public record Change(FederationMode from, FederationMode to, String reason, String changedBy) {
+    }
+
     /** Told of each change of mode. */
     @FunctionalInterface
     public interface Listener {
         /** Called after the mode changed from {@code from} to {@code to}. */
         void modeChanged(FederationMode from, FederationMode to, String reason);
+
+        /**
+         * Called after each change, on the thread that made it; by default calls
+         * {@link #modeChanged(FederationMode, FederationMode, String)}. Override it to know who made the change.
+         */
+        default void changed(Change change) {
+            modeChanged(change.from(), change.to(), change.reason());
+        }
     }
 }

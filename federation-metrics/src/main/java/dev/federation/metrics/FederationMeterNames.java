@@ -3,7 +3,7 @@ package dev.federation.metrics;
 import java.util.Objects;
 
 /**
- * The names of the meters of {@link FederationMetrics} and {@link FederationHealthMonitor}. The defaults are
+ * The names of the meters of {@link FederationMetrics} and {@link HealthMonitorMetrics}. The defaults are
  * the names agreed in the project's design (Prometheus shows dots as underscores, adds {@code _total} to
  * counters and {@code _seconds} to timers); a service that must fit an existing naming scheme overrides them:
  *

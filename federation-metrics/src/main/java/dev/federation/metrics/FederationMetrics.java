@@ -12,7 +12,9 @@ import dev.federation.core.observer.FederationObserver;
 import dev.federation.core.observer.LoadOutcome;
 import dev.federation.core.observer.Rejection;
 import dev.federation.core.observer.RejectionReason;
-import dev.federation.metrics.internal.SlidingWindow;
+import dev.federation.health.HealthClock;
+import dev.federation.health.HealthWindow;
+import dev.federation.health.WindowStatistics;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -107,7 +109,10 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
     private final @Nullable FederationModeSwitch modeSwitch;
     private final Duration[] latencyBoundaries;
     private final double[] batchSizeBoundaries;
-    private final SlidingWindow window;
+    private final HealthWindow window;
+    private final Clock clock;
+    /** The window's observations (one per kind, the same every time), taken on first use. */
+    private volatile @Nullable EntitiesObservation windowEntities;
     private final CompositeMeterRegistry meters;
     private final Set<MeterRegistry> bound = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ConcurrentHashMap<String, TypeMeters> types = new ConcurrentHashMap<>();
@@ -120,7 +125,10 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
             String outcome = result.outcome();
             int i = outcome.equals("success") ? 0 : outcome.equals("partial") ? 1 : 2;
             request(i).record(result.durationNanos(), TimeUnit.NANOSECONDS);
-            window.recordRequest(result.representationCount(), result.errorCount() > 0, result.durationNanos());
+            EntitiesObservation w = windowEntities;
+            if (w != null) {
+                w.completed(result);
+            }
         }
     };
     private volatile @Nullable FederationMode lastSeenMode;
@@ -130,7 +138,8 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         this.modeSwitch = b.modeSwitch;
         this.latencyBoundaries = b.latencyBoundaries.toArray(new Duration[0]);
         this.batchSizeBoundaries = b.batchSizeBoundaries.stream().mapToDouble(Double::doubleValue).toArray();
-        this.window = new SlidingWindow(b.window, b.clock);
+        this.window = HealthWindow.of(b.window, clockOf(b.clock));
+        this.clock = b.clock;
         this.meters = new CompositeMeterRegistry(b.clock);
         this.effectivenessDescription = "1 - backend calls / entity loads over the last " + b.window
                 + " (NaN without a load); 1 is perfect batching, 0 is one backend call per entity";
@@ -194,12 +203,12 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
     /** The clock of the recent window. */
     public Clock clock() {
-        return window.clock();
+        return clock;
     }
 
     /** The length of the recent window. */
     public Duration window() {
-        return window.window();
+        return window.length();
     }
 
     /** The mode switch read by the {@code federation.mode} gauge, or {@code null}. */
@@ -209,34 +218,34 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
     /** The value of the {@code federation.batch.effectiveness} gauge now. */
     public double batchEffectiveness() {
-        SlidingWindow.Totals t = window.totals(Long.MIN_VALUE, false);
-        return t.loads() == 0 ? Double.NaN : 1.0 - (double) t.backendCalls() / t.loads();
+        return window.batchEffectiveness();
     }
 
     /** What happened over the recent window. */
     public WindowStatistics recentWindow() {
-        return toStatistics(window.totals(), window.window());
+        return window.statistics();
     }
 
     /**
-     * What happened over the recent window after {@code sinceMonotonicNanos} (a time of {@link #clock()}'s
-     * monotonic time), leaving out the slice of the window that holds it.
+     * The recent window these metrics keep, fed by this observer: give it to federation-health's
+     * {@code FederationHealthMonitor.builder(window, modeSwitch)} rather than registering a second one.
      */
-    WindowStatistics recentWindow(long sinceMonotonicNanos) {
-        long span = window.clock().monotonicTime() - sinceMonotonicNanos;
-        Duration length = span > 0 && span < window.window().toNanos() ? Duration.ofNanos(span) : window.window();
-        return toStatistics(window.totals(sinceMonotonicNanos), length);
+    public HealthWindow healthWindow() {
+        return window;
     }
 
-    private WindowStatistics toStatistics(SlidingWindow.Totals t, Duration length) {
-        long p99 = t.latencyQuantileNanos(0.99);
-        long requestP99 = t.requestQuantileNanos(0.99);
-        return new WindowStatistics(length, t.loads(), t.loadErrors(), t.rejections(), t.backendCalls(),
-                t.backendErrors(), t.batchCalls(), t.batchedKeys(), p99 < 0 ? Double.NaN : p99 / 1e9,
-                t.backendCalls() == 0 ? Double.NaN : t.backendNanos() / 1e9 / t.backendCalls(),
-                t.requests(), t.requestErrors(), t.requestRepresentations(),
-                requestP99 < 0 ? Double.NaN : requestP99 / 1e9,
-                t.requests() == 0 ? Double.NaN : t.requestNanos() / 1e9 / t.requests());
+    private static HealthClock clockOf(Clock clock) {
+        return new HealthClock() {
+            @Override
+            public long monotonicNanos() {
+                return clock.monotonicTime();
+            }
+
+            @Override
+            public java.time.Instant now() {
+                return java.time.Instant.ofEpochMilli(clock.wallTime());
+            }
+        };
     }
 
     private double modeValue() {
@@ -257,22 +266,28 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         if (modeSwitch == null) {
             lastSeenMode = call.mode();
         }
+        if (windowEntities == null) {
+            windowEntities = window.entitiesStarted(call);
+        }
         return entitiesObservation;
     }
 
     @Override
     public BatchObservation batchStarted(BatchCall call) {
         TypeMeters t = type(call.typename());
-        if (call.keyShape() == null) {
-            return t.userLoader;
+        Observed o = call.keyShape() == null ? t.userLoader : call.mode() == FederationMode.BATCHED ? t.batched
+                : t.direct;
+        if (o.windowObservation == null) {
+            // the window's observation depends on the kind of call alone, as this one does
+            o.windowObservation = window.batchStarted(call);
         }
-        return call.mode() == FederationMode.BATCHED ? t.batched : t.direct;
+        return o;
     }
 
     @Override
     public void loadsCompleted(String typename, LoadOutcome outcome, int count) {
         type(typename).loads(outcome).increment(count);
-        window.recordLoads(count, outcome == LoadOutcome.ERROR);
+        window.loadsCompleted(typename, outcome, count);
     }
 
     @Override
@@ -291,7 +306,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
             rejections.set(r, c);
         }
         c.increment();
-        window.recordRejection();
+        window.representationRejected(rejection);
     }
 
     @Override
@@ -303,7 +318,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
     @Override
     public String toString() {
-        return "FederationMetrics[window=" + window.window() + ", registries=" + bound.size() + "]";
+        return "FederationMetrics[window=" + window.length() + ", registries=" + bound.size() + "]";
     }
 
     /** The meters of one typename, made when first needed and kept. */
@@ -313,9 +328,9 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         final AtomicReferenceArray<Counter> calls = new AtomicReferenceArray<>(4);
         volatile @Nullable DistributionSummary batchSize;
         volatile @Nullable Timer resolution;
-        final BatchObservation batched = new Observed(this, true, false);
-        final BatchObservation direct = new Observed(this, false, false);
-        final BatchObservation userLoader = new Observed(this, true, true);
+        final Observed batched = new Observed(this, true, false);
+        final Observed direct = new Observed(this, false, false);
+        final Observed userLoader = new Observed(this, true, true);
 
         TypeMeters(String typename) {
             this.typename = typename;
@@ -385,6 +400,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         private final TypeMeters type;
         private final boolean batched;
         private final boolean userLoader;
+        volatile @Nullable BatchObservation windowObservation;
 
         Observed(TypeMeters type, boolean batched, boolean userLoader) {
             this.type = type;
@@ -401,11 +417,15 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
                 type.batchSize().record(result.size());
             }
             type.resolution().record(result.durationNanos(), TimeUnit.NANOSECONDS);
-            window.recordBackendCall(batched, result.size(), failed, result.durationNanos());
+            BatchObservation w = windowObservation;
+            if (w != null) {
+                w.completed(result);
+            }
             if (userLoader) {
-                // the service's own DataLoaders report no loads of their own: count them from the batch
+                // the service's own DataLoaders report no loads of their own: count them from the batch (the
+                // window counts them from the batch too)
                 if (failed) {
-                    loadsCompleted(type.typename, LoadOutcome.ERROR, result.size());
+                    type.loads(LoadOutcome.ERROR).increment(result.size());
                 } else {
                     countLoads(LoadOutcome.BATCHED, result.entityCount());
                     countLoads(LoadOutcome.MISSING, result.missingCount());
@@ -416,7 +436,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
 
         private void countLoads(LoadOutcome outcome, int count) {
             if (count > 0) {
-                loadsCompleted(type.typename, outcome, count);
+                type.loads(outcome).increment(count);
             }
         }
     }

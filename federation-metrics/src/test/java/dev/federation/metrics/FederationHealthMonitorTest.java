@@ -8,6 +8,14 @@ import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.observer.BatchCall;
 import dev.federation.core.observer.BatchObservation;
 import dev.federation.core.observer.FederationObserver;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthCheck;
+import dev.federation.health.HealthListener;
+import dev.federation.health.HealthMonitorConfig;
+import dev.federation.health.HealthReport;
+import dev.federation.health.HealthStatus;
+import dev.federation.health.HeapSampler;
+import dev.federation.health.RollbackEvent;
 import graphql.ExecutionResult;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,6 +53,18 @@ class FederationHealthMonitorTest {
     };
     private final TestSubgraph subgraph = new TestSubgraph(modeSwitch, metrics, modeRecorder);
     private final AtomicLong heapBytes = new AtomicLong(300 * MB);
+    private final AtomicLong heapLimit = new AtomicLong(4_000 * MB);
+    private final HeapSampler heapSampler = new HeapSampler() {
+        @Override
+        public long usedAfterGcBytes() {
+            return heapBytes.get();
+        }
+
+        @Override
+        public long maxBytes() {
+            return heapLimit.get();
+        }
+    };
     private final List<RollbackEvent> rollbacks = Collections.synchronizedList(new ArrayList<>());
     private final List<String> restores = Collections.synchronizedList(new ArrayList<>());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -63,13 +83,13 @@ class FederationHealthMonitorTest {
     };
 
     private FederationHealthMonitor monitor(HealthMonitorConfig config) {
-        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+        monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
                 .config(config)
-                .heapSampler(heapBytes::get)
+                .heapSampler(heapSampler)
                 .listener(recorder)
                 .build();
         metrics.bindTo(registry);
-        monitor.bindTo(registry);
+        HealthMonitorMetrics.of(monitor).bindTo(registry);
         return monitor;
     }
 
@@ -97,7 +117,7 @@ class FederationHealthMonitorTest {
         monitor(HealthMonitorConfig.custom().minimumBackendCalls(2).minimumRequests(2).build());
         assertThat(registry.get("federation.health").gauge().value()).isNaN();
         List<HealthStatus> statuses = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 120; i++) { // an hour, so that the heap is judged too
             heapBytes.set(300 * MB + (i % 2) * 5 * MB); // after-GC level that wobbles, not grows
             statuses.add(period().status());
         }
@@ -266,8 +286,8 @@ class FederationHealthMonitorTest {
     void aSlowRollbackActionBlocksNeitherTheStatusNorTheGaugeNorTheSwitch() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
-                .heapSampler(heapBytes::get)
+        monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
+                .heapSampler(heapSampler)
                 .rollbackAction(event -> {
                     entered.countDown();
                     try {
@@ -277,7 +297,7 @@ class FederationHealthMonitorTest {
                     }
                 })
                 .build();
-        monitor.bindTo(registry);
+        HealthMonitorMetrics.of(monitor).bindTo(registry);
         subgraph.backend.failing.set(true);
         period();
         subgraph.users(0, 100);
@@ -395,8 +415,8 @@ class FederationHealthMonitorTest {
     @Test
     void customRollbackActionReplacesTheSwitch() {
         List<String> webhook = new ArrayList<>();
-        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
-                .heapSampler(heapBytes::get)
+        monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
+                .heapSampler(heapSampler)
                 .rollbackAction(event -> webhook.add(event.reason()))
                 .build();
         subgraph.backend.failing.set(true);
@@ -480,26 +500,28 @@ class FederationHealthMonitorTest {
     }
 
     @Test
-    void heapGrowthIsJudgedOnlyAfterTheMinimumWindowThenRollsBack() {
+    void aLeakIsJudgedOnlyOverTheHourAndRollsBackWhenItWouldReachTheHeapsLimit() {
         monitor(HealthMonitorConfig.ofDefaults());
+        heapLimit.set(500 * MB);
         List<HealthReport> reports = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            heapBytes.addAndGet(MB); // 1 MB per 30 s: 120 MB per hour
+        for (int i = 0; i < 200; i++) {
+            heapBytes.addAndGet(MB); // 1 MB per 30 s: 120 MB per hour, never levelling off
             reports.add(period());
             if (modeSwitch.mode() == FederationMode.DIRECT) {
                 break;
             }
         }
-        // samples span 15 minutes at the 31st check; the 32nd confirms
-        assertThat(reports).hasSize(32);
-        assertThat(reports.get(29).check(HealthCheck.HEAP_GROWTH).judged()).isFalse();
-        assertThat(reports.get(29).status()).isEqualTo(HealthStatus.HEALTHY);
-        HealthCheck heap = reports.get(30).check(HealthCheck.HEAP_GROWTH);
+        // samples span 55 minutes at the 111th check (410 MB + 120 MB in the next hour > 500 MB); the 112th confirms
+        assertThat(reports).hasSize(112);
+        assertThat(reports.get(109).check(HealthCheck.HEAP_GROWTH).judged()).isFalse();
+        assertThat(reports.get(109).status()).isEqualTo(HealthStatus.HEALTHY);
+        HealthCheck heap = reports.get(110).check(HealthCheck.HEAP_GROWTH);
         assertThat(heap.judged()).isTrue();
         assertThat(heap.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(heap.value()).isBetween(119.9 * MB, 120.1 * MB);
         assertThat(rollbacks).singleElement().extracting(RollbackEvent::reason).asString()
-                .contains("heap after GC grows 120.0 MB/hour, above 100.0 MB/hour");
+                .contains("heap after GC grows 120.0 MB/hour beyond the 0.0 MB allowance")
+                .contains("reaches the 500.0 MB limit");
     }
 
     @Test
@@ -507,10 +529,10 @@ class FederationHealthMonitorTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             CountDownLatch checks = new CountDownLatch(3);
-            monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+            monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
                     .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
                     .scheduler(scheduler)
-                    .heapSampler(heapBytes::get)
+                    .heapSampler(heapSampler)
                     .listener(new HealthListener() {
                         @Override
                         public void checked(HealthReport report) {
@@ -532,7 +554,7 @@ class FederationHealthMonitorTest {
     @Test
     void ownSchedulerStopsOnClose() throws InterruptedException {
         CountDownLatch checks = new CountDownLatch(1);
-        monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+        monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
                 .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
                 .listener(new HealthListener() {
                     @Override
@@ -543,11 +565,14 @@ class FederationHealthMonitorTest {
                 .build()
                 .start();
         assertThat(checks.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Thread> own = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("federation-health-monitor")).toList();
+        assertThat(own).isNotEmpty();
         monitor.close();
-        Thread.sleep(100);
-        boolean threadAlive = Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("federation-health-monitor") && t.isAlive());
-        assertThat(threadAlive).isFalse();
+        for (Thread t : own) {
+            t.join(TimeUnit.SECONDS.toMillis(60)); // the thread ends once shut down, however long that takes
+            assertThat(t.isAlive()).isFalse();
+        }
     }
 
     @Test

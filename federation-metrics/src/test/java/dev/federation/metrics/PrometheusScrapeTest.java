@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.health.FederationHealthMonitor;
 import dev.federation.testkit.Required;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,11 +29,11 @@ class PrometheusScrapeTest {
     private final FederationMetrics metrics = FederationMetrics.builder().modeSwitch(modeSwitch).build();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final TestSubgraph subgraph = new TestSubgraph(modeSwitch, metrics);
-    private final FederationHealthMonitor monitor = FederationHealthMonitor.builder(metrics, modeSwitch).build();
+    private final FederationHealthMonitor monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch).build();
 
     PrometheusScrapeTest() {
         metrics.bindTo(registry);
-        monitor.bindTo(registry);
+        HealthMonitorMetrics.of(monitor).bindTo(registry);
         FederationCacheMetrics.of(subgraph.entities).bindTo(registry);
     }
 

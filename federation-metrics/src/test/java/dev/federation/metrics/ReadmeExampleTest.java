@@ -7,6 +7,10 @@ import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthListener;
+import dev.federation.health.HealthMonitorConfig;
+import dev.federation.health.RollbackEvent;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -59,9 +63,11 @@ class ReadmeExampleTest {
         metrics.bindTo(registry);                          // the meters, e.g. on a PrometheusMeterRegistry
         FederationCacheMetrics.of(entities).bindTo(registry); // cross-request caches, if any
 
-        FederationHealthMonitor monitor = FederationHealthMonitor.builder(metrics, modeSwitch)
+        FederationHealthMonitor monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
+                .entities(entities)                           // its caches' bound is allowed for in heap growth
                 .config(HealthMonitorConfig.custom()
-                        .coolDown(Duration.ofMinutes(30)) // default: recovery by hand
+                        .heapAllowanceBytes(64_000_000)       // what the service's own bounded caches may hold
+                        .coolDown(Duration.ofMinutes(30))     // default: recovery by hand
                         .build())
                 .listener(new HealthListener() {
                     @Override
@@ -70,8 +76,8 @@ class ReadmeExampleTest {
                     }
                 })
                 .build();
-        monitor.bindTo(registry); // federation.health, federation.health.rollbacks
-        monitor.start();          // a check every 30 s
+        HealthMonitorMetrics.of(monitor).bindTo(registry); // federation.health, federation.health.rollbacks
+        monitor.start();                                   // a check every 30 s
         // ... and when the service stops:
         monitor.close();
         // README:usage end

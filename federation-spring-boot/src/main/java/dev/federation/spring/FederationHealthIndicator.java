@@ -1,9 +1,9 @@
 package dev.federation.spring;
 
-import dev.federation.metrics.FederationHealthMonitor;
-import dev.federation.metrics.HealthCheck;
-import dev.federation.metrics.HealthReport;
-import dev.federation.metrics.HealthStatus;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthCheck;
+import dev.federation.health.HealthReport;
+import dev.federation.health.HealthStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

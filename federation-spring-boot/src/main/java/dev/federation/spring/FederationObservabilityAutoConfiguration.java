@@ -6,13 +6,19 @@ import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.FederationStatistics;
 import dev.federation.core.observer.FederationObserver;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthClock;
+import dev.federation.health.HealthMonitorConfig;
+import dev.federation.health.HealthWindow;
 import dev.federation.metrics.FederationCacheMetrics;
-import dev.federation.metrics.FederationHealthMonitor;
 import dev.federation.metrics.FederationMetrics;
-import dev.federation.metrics.HealthMonitorConfig;
+import dev.federation.metrics.HealthMonitorMetrics;
 import dev.federation.tracing.FederationTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,15 +30,22 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * The observable side, each part only when its classes are on the classpath:
  * <ul>
  *   <li>federation-metrics + Micrometer: {@link FederationMetrics} (a {@code MeterBinder}, so Boot binds it to
  *       every registry, with the Prometheus names of the plain library), the cross-request caches' meters, and
- *       the {@link FederationHealthMonitor} started and stopped with the context
- *       ({@code federation.health.enabled});</li>
+ *       the health monitor's meters;</li>
+ *   <li>federation-health: the {@link FederationHealthMonitor} started and stopped with the context
+ *       ({@code federation.health.enabled}), reading the window of {@link FederationMetrics} when there is one,
+ *       else a {@link HealthWindow} of its own (no Micrometer needed);</li>
  *   <li>Spring Boot's health module: the {@code federation} health contributor;</li>
  *   <li>the actuator: the {@code federation} endpoint;</li>
  *   <li>federation-tracing + an {@code OpenTelemetry} bean: {@link FederationTelemetry} as an observer
@@ -64,25 +77,63 @@ public class FederationObservabilityAutoConfiguration {
             return FederationCacheMetrics.of(entities);
         }
 
+        /** The window the health monitor reads: the one these metrics keep, so it is not counted twice. */
+        @Bean
+        FederationHealthWindow federationMetricsHealthWindow(FederationMetrics metrics) {
+            return new FederationHealthWindow(metrics.healthWindow());
+        }
+
+        /** {@code federation.health} and {@code federation.health.rollbacks}, when the monitor runs. */
+        @Bean
+        MeterBinder federationHealthMonitorMetrics(ObjectProvider<FederationHealthMonitor> monitor,
+                FederationMetrics metrics) {
+            return registry -> monitor.ifAvailable(m -> HealthMonitorMetrics.of(m, metrics.names()).bindTo(registry));
+        }
+    }
+
+    /** The health monitor: federation-health alone is enough (declared after {@link Metrics}, whose window it prefers). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(FederationHealthMonitor.class)
+    @ConditionalOnProperty(prefix = "federation.health", name = "enabled", matchIfMissing = true)
+    static class HealthMonitoring {
+
+        /**
+         * A window of its own, registered as an observer, when no {@code FederationMetrics} keeps one (decided by
+         * the classes present, as {@link Metrics} is, so that the order of the two does not matter).
+         */
+        @Bean
+        @Conditional(WithoutMetrics.class)
+        HealthWindow federationHealthWindow(FederationProperties properties) {
+            Duration evaluation = properties.getHealth().getEvaluationWindow();
+            Duration length = evaluation != null && evaluation.compareTo(HealthWindow.DEFAULT_WINDOW) > 0
+                    ? evaluation : HealthWindow.DEFAULT_WINDOW;
+            return valid("federation.health.evaluation-window", length,
+                    () -> HealthWindow.of(length, HealthClock.system()));
+        }
+
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        @ConditionalOnProperty(prefix = "federation.health", name = "enabled", matchIfMissing = true)
-        FederationHealthMonitor federationHealthMonitor(FederationProperties properties, FederationMetrics metrics,
-                FederationModeSwitch modeSwitch) {
-            return FederationHealthMonitor.builder(metrics, modeSwitch).config(healthConfig(properties.getHealth()))
+        FederationHealthMonitor federationHealthMonitor(FederationProperties properties, FederatedEntities entities,
+                FederationModeSwitch modeSwitch, ObjectProvider<FederationHealthWindow> metricsWindow,
+                ObjectProvider<HealthWindow> ownWindow) {
+            FederationHealthWindow fromMetrics = metricsWindow.getIfAvailable();
+            HealthWindow window = fromMetrics != null ? fromMetrics.window() : ownWindow.getObject();
+            return FederationHealthMonitor.builder(window, modeSwitch)
+                    .entities(entities)
+                    .config(healthConfig(properties.getHealth()))
                     .build();
         }
 
         @Bean
-        @ConditionalOnProperty(prefix = "federation.health", name = "enabled", matchIfMissing = true)
         FederationHealthMonitorLifecycle federationHealthMonitorLifecycle(FederationHealthMonitor monitor) {
             return new FederationHealthMonitorLifecycle(monitor);
         }
 
-        private static HealthMonitorConfig healthConfig(FederationProperties.Health h) {
+        static HealthMonitorConfig healthConfig(FederationProperties.Health h) {
             HealthMonitorConfig.Builder b = HealthMonitorConfig.custom();
             String p = "federation.health.";
             valid(p + "interval", h.getInterval(), () -> b.checkInterval(h.getInterval()));
+            valid(p + "evaluation-window", h.getEvaluationWindow(), () -> b.evaluationWindow(h.getEvaluationWindow()));
             valid(p + "error-rate-threshold", h.getErrorRateThreshold(),
                     () -> b.errorRateThreshold(h.getErrorRateThreshold()));
             valid(p + "p99-threshold", h.getP99Threshold(), () -> b.p99Threshold(h.getP99Threshold()));
@@ -90,10 +141,24 @@ public class FederationObservabilityAutoConfiguration {
                     () -> b.requestP99Threshold(h.getRequestP99Threshold()));
             valid(p + "heap-growth-threshold-bytes-per-hour", h.getHeapGrowthThresholdBytesPerHour(),
                     () -> b.heapGrowthThresholdBytesPerHour(h.getHeapGrowthThresholdBytesPerHour()));
+            valid(p + "heap-window", h.getHeapWindow(), () -> b.heapWindow(h.getHeapWindow()));
+            valid(p + "heap-minimum-window", h.getHeapMinimumWindow(),
+                    () -> b.heapMinimumWindow(h.getHeapMinimumWindow()));
+            valid(p + "heap-allowance", h.getHeapAllowance(),
+                    () -> b.heapAllowanceBytes(h.getHeapAllowance().toBytes()));
+            valid(p + "cached-entity-size", h.getCachedEntitySize(),
+                    () -> b.cachedEntityBytes(h.getCachedEntitySize().toBytes()));
             valid(p + "effectiveness-threshold", h.getEffectivenessThreshold(),
                     () -> b.effectivenessThreshold(h.getEffectivenessThreshold()));
             valid(p + "critical-checks-to-roll-back", h.getCriticalChecksToRollBack(),
                     () -> b.criticalChecksToRollBack(h.getCriticalChecksToRollBack()));
+            valid(p + "minimum-loads", h.getMinimumLoads(), () -> b.minimumLoads(h.getMinimumLoads()));
+            valid(p + "minimum-backend-calls", h.getMinimumBackendCalls(),
+                    () -> b.minimumBackendCalls(h.getMinimumBackendCalls()));
+            valid(p + "minimum-requests", h.getMinimumRequests(), () -> b.minimumRequests(h.getMinimumRequests()));
+            valid(p + "when-direct-is-worse", h.getWhenDirectIsWorse(),
+                    () -> b.whenDirectIsWorse(HealthMonitorConfig.DirectWorsePolicy.valueOf(
+                            h.getWhenDirectIsWorse().trim().toUpperCase(java.util.Locale.ROOT))));
             b.automaticRollback(h.isAutomaticRollback());
             valid(p + "cool-down", String.valueOf(h.getCoolDown()), () -> b.coolDown(h.getCoolDown()));
             return valid(p + "*", "(the combination)", b::build);
@@ -102,7 +167,6 @@ public class FederationObservabilityAutoConfiguration {
         /** The {@code federation} health contributor. */
         @Configuration(proxyBeanMethods = false)
         @ConditionalOnClass(HealthIndicator.class)
-        @ConditionalOnProperty(prefix = "federation.health", name = "enabled", matchIfMissing = true)
         static class Health {
             @Bean
             @ConditionalOnMissingBean(name = "federationHealthIndicator")
@@ -110,6 +174,20 @@ public class FederationObservabilityAutoConfiguration {
                 return new FederationHealthIndicator(monitor);
             }
         }
+    }
+
+    /** True when {@link Metrics} is not configured: federation-metrics or Micrometer is missing. */
+    static final class WithoutMetrics implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ClassLoader loader = context.getClassLoader();
+            return !ClassUtils.isPresent("dev.federation.metrics.FederationMetrics", loader)
+                    || !ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", loader);
+        }
+    }
+
+    /** The window kept by {@code FederationMetrics}, handed to the monitor; not an observer bean of its own. */
+    record FederationHealthWindow(HealthWindow window) {
     }
 
     /** The {@code federation} actuator endpoint. */

@@ -4,6 +4,7 @@ import dev.federation.core.FederationMode;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code federation.*} properties. Every default is the library's own ({@code DEFAULT_*} of
@@ -96,7 +97,7 @@ public class FederationProperties {
         return tracing;
     }
 
-    /** {@code federation.health.*}: the health monitor (needs federation-metrics and Micrometer). */
+    /** {@code federation.health.*}: the health monitor (needs federation-health; the starter brings it). */
     public static class Health {
 
         /** Whether the health monitor runs. */
@@ -104,6 +105,9 @@ public class FederationProperties {
 
         /** Time between two checks. */
         private Duration interval = Duration.ofSeconds(30);
+
+        /** The recent past each check judges for error rate, p99 and effectiveness. */
+        private Duration evaluationWindow = Duration.ofMinutes(1);
 
         /** Error rate (failed loads / loads) above which a check is CRITICAL. */
         private double errorRateThreshold = 0.05;
@@ -114,8 +118,41 @@ public class FederationProperties {
         /** p99 of whole _entities fields above which a check is CRITICAL. */
         private Duration requestP99Threshold = Duration.ofSeconds(5);
 
-        /** Heap growth after GC, bytes per hour, above which a check is CRITICAL. */
+        /**
+         * Heap growth after GC, bytes per hour beyond the heap allowance, above which the heap is judged to grow:
+         * DEGRADED, and CRITICAL only while it goes on and would reach the heap's limit within the heap window.
+         */
         private long heapGrowthThresholdBytesPerHour = 100_000_000L;
+
+        /** Time over which heap samples are fitted. */
+        private Duration heapWindow = Duration.ofHours(1);
+
+        /** Time the heap samples must span before heap growth is judged. */
+        private Duration heapMinimumWindow = Duration.ofMinutes(55);
+
+        /**
+         * What the service's own bounded caches may hold (product caches, Spring's caches, Hibernate's): heap growth
+         * up to it is taken as caches warming, not as a leak.
+         */
+        private DataSize heapAllowance = DataSize.ofBytes(0);
+
+        /** Size one entry of the library's cross-request caches counts for in the heap allowance. */
+        private DataSize cachedEntitySize = DataSize.ofBytes(2048);
+
+        /** Loads the evaluation window must hold before error rate and effectiveness are judged. */
+        private long minimumLoads = 100;
+
+        /** Backend calls the evaluation window must hold before the p99 is judged. */
+        private long minimumBackendCalls = 10;
+
+        /** _entities fields the evaluation window must hold before their p99 is judged. */
+        private long minimumRequests = 10;
+
+        /**
+         * What to do when DIRECT serves worse than BATCHED did before the rollback: RESTORE_BATCHED (switch back
+         * and hold further rollbacks) or HOLD (stay on DIRECT, an operator decides).
+         */
+        private String whenDirectIsWorse = "RESTORE_BATCHED";
 
         /** Batch effectiveness below which a check is DEGRADED. */
         private double effectivenessThreshold = 0.60;
@@ -143,6 +180,78 @@ public class FederationProperties {
 
         public void setInterval(Duration interval) {
             this.interval = interval;
+        }
+
+        public Duration getEvaluationWindow() {
+            return evaluationWindow;
+        }
+
+        public void setEvaluationWindow(Duration evaluationWindow) {
+            this.evaluationWindow = evaluationWindow;
+        }
+
+        public Duration getHeapWindow() {
+            return heapWindow;
+        }
+
+        public void setHeapWindow(Duration heapWindow) {
+            this.heapWindow = heapWindow;
+        }
+
+        public Duration getHeapMinimumWindow() {
+            return heapMinimumWindow;
+        }
+
+        public void setHeapMinimumWindow(Duration heapMinimumWindow) {
+            this.heapMinimumWindow = heapMinimumWindow;
+        }
+
+        public DataSize getHeapAllowance() {
+            return heapAllowance;
+        }
+
+        public void setHeapAllowance(DataSize heapAllowance) {
+            this.heapAllowance = heapAllowance;
+        }
+
+        public DataSize getCachedEntitySize() {
+            return cachedEntitySize;
+        }
+
+        public void setCachedEntitySize(DataSize cachedEntitySize) {
+            this.cachedEntitySize = cachedEntitySize;
+        }
+
+        public long getMinimumLoads() {
+            return minimumLoads;
+        }
+
+        public void setMinimumLoads(long minimumLoads) {
+            this.minimumLoads = minimumLoads;
+        }
+
+        public long getMinimumBackendCalls() {
+            return minimumBackendCalls;
+        }
+
+        public void setMinimumBackendCalls(long minimumBackendCalls) {
+            this.minimumBackendCalls = minimumBackendCalls;
+        }
+
+        public long getMinimumRequests() {
+            return minimumRequests;
+        }
+
+        public void setMinimumRequests(long minimumRequests) {
+            this.minimumRequests = minimumRequests;
+        }
+
+        public String getWhenDirectIsWorse() {
+            return whenDirectIsWorse;
+        }
+
+        public void setWhenDirectIsWorse(String whenDirectIsWorse) {
+            this.whenDirectIsWorse = whenDirectIsWorse;
         }
 
         public double getErrorRateThreshold() {

@@ -8,7 +8,9 @@ import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.FederationOptions;
-import dev.federation.metrics.FederationHealthMonitor;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthReport;
+import dev.federation.health.HealthWindow;
 import dev.federation.metrics.FederationMetrics;
 import dev.federation.tracing.FederationTelemetry;
 import graphql.ExecutionInput;
@@ -111,8 +113,8 @@ class FederationAutoConfigurationTest {
 
     @Test
     void eachOptionalPartIsLeftOutWhenItsClassesAreMissing() {
-        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> assertThat(context)
-                .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationMetrics.class)
+        runner.withClassLoader(new FilteredClassLoader(FederationHealthMonitor.class)).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederatedEntities.class).hasSingleBean(FederationMetrics.class)
                 .doesNotHaveBean(FederationHealthMonitor.class));
         runner.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context -> assertThat(context)
                 .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationEndpoint.class));
@@ -179,6 +181,57 @@ class FederationAutoConfigurationTest {
                 });
         runner.withPropertyValues("federation.mode=DIRECT", "federation.enabled=true").run(context ->
                 assertThat(context.getBean(FederationModeSwitch.class).mode()).isEqualTo(FederationMode.DIRECT));
+    }
+
+    @Test
+    void withoutMicrometerTheHealthMonitorStillRunsOnAWindowOfItsOwn() {
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .withPropertyValues("federation.health.minimum-loads=10").run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(FederationMetrics.class)
+                            .hasSingleBean(FederationHealthMonitor.class).hasSingleBean(HealthWindow.class);
+                    assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), 20).getErrors()).isEmpty();
+                    HealthReport report = context.getBean(FederationHealthMonitor.class).check();
+                    assertThat(report.window().loads()).isEqualTo(20);
+                    assertThat(report.check("error_rate").judged()).isTrue();
+                });
+    }
+
+    @Test
+    void withMetricsTheMonitorReadsTheirWindowAndNoSecondOneIsCounting() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(FederationMetrics.class)
+                    .doesNotHaveBean(HealthWindow.class);
+            assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), 20).getErrors()).isEmpty();
+            assertThat(context.getBean(FederationHealthMonitor.class).check().window().loads()).isEqualTo(20);
+            assertThat(context.getBean(FederationMetrics.class).recentWindow().loads()).isEqualTo(20);
+        });
+    }
+
+    @Test
+    void everyHealthMonitorSettingHasAProperty() {
+        runner.withPropertyValues("federation.health.evaluation-window=2m", "federation.health.heap-window=2h",
+                "federation.health.heap-minimum-window=90m", "federation.health.heap-allowance=64MB",
+                "federation.health.cached-entity-size=1KB", "federation.health.minimum-loads=7",
+                "federation.health.minimum-backend-calls=8", "federation.health.minimum-requests=9",
+                "federation.health.when-direct-is-worse=hold").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    FederationHealthMonitor monitor = context.getBean(FederationHealthMonitor.class);
+                    dev.federation.health.HealthMonitorConfig c = monitor.config();
+                    assertThat(c.evaluationWindow()).isEqualTo(java.time.Duration.ofMinutes(2));
+                    assertThat(c.heapWindow()).isEqualTo(java.time.Duration.ofHours(2));
+                    assertThat(c.heapMinimumWindow()).isEqualTo(java.time.Duration.ofMinutes(90));
+                    assertThat(c.heapAllowanceBytes()).isEqualTo(64L * 1024 * 1024);
+                    assertThat(c.cachedEntityBytes()).isEqualTo(1024);
+                    assertThat(c.minimumLoads()).isEqualTo(7);
+                    assertThat(c.minimumBackendCalls()).isEqualTo(8);
+                    assertThat(c.minimumRequests()).isEqualTo(9);
+                    assertThat(c.whenDirectIsWorse())
+                            .isEqualTo(dev.federation.health.HealthMonitorConfig.DirectWorsePolicy.HOLD);
+                    assertThat(monitor.heapAllowanceBytes()).isEqualTo(64L * 1024 * 1024);
+                });
+        runner.withPropertyValues("federation.health.when-direct-is-worse=sometimes").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("federation.health.when-direct-is-worse"));
     }
 
     @Test

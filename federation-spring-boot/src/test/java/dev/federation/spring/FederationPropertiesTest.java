@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationOptions;
+import dev.federation.health.HealthMonitorConfig;
 import dev.federation.metrics.FederationMetrics;
-import dev.federation.metrics.HealthMonitorConfig;
 import dev.federation.tracing.FederationTelemetry;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +30,15 @@ class FederationPropertiesTest {
         assertThat(p.getHealth().getCriticalChecksToRollBack()).isEqualTo(h.criticalChecksToRollBack());
         assertThat(p.getHealth().isAutomaticRollback()).isEqualTo(h.automaticRollback());
         assertThat(p.getHealth().getCoolDown()).isEqualTo(h.coolDown());
+        assertThat(p.getHealth().getEvaluationWindow()).isEqualTo(h.evaluationWindow());
+        assertThat(p.getHealth().getHeapWindow()).isEqualTo(h.heapWindow());
+        assertThat(p.getHealth().getHeapMinimumWindow()).isEqualTo(h.heapMinimumWindow());
+        assertThat(p.getHealth().getHeapAllowance().toBytes()).isEqualTo(h.heapAllowanceBytes());
+        assertThat(p.getHealth().getCachedEntitySize().toBytes()).isEqualTo(h.cachedEntityBytes());
+        assertThat(p.getHealth().getMinimumLoads()).isEqualTo(h.minimumLoads());
+        assertThat(p.getHealth().getMinimumBackendCalls()).isEqualTo(h.minimumBackendCalls());
+        assertThat(p.getHealth().getMinimumRequests()).isEqualTo(h.minimumRequests());
+        assertThat(p.getHealth().getWhenDirectIsWorse()).isEqualTo(h.whenDirectIsWorse().name());
         assertThat(p.getMetrics().getWindow()).isEqualTo(FederationMetrics.DEFAULT_WINDOW);
         assertThat(p.getTracing().getSlowBatchThreshold()).isEqualTo(FederationTelemetry.DEFAULT_SLOW_BATCH_THRESHOLD);
     }

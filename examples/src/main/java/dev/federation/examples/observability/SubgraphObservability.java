@@ -4,13 +4,14 @@ import dev.federation.core.FederationModeSwitch;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.subgraphs.Subgraph;
+import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.HealthCheck;
+import dev.federation.health.HealthMonitorConfig;
+import dev.federation.health.HealthReport;
+import dev.federation.health.WindowStatistics;
 import dev.federation.metrics.FederationCacheMetrics;
-import dev.federation.metrics.FederationHealthMonitor;
 import dev.federation.metrics.FederationMetrics;
-import dev.federation.metrics.HealthCheck;
-import dev.federation.metrics.HealthMonitorConfig;
-import dev.federation.metrics.HealthReport;
-import dev.federation.metrics.WindowStatistics;
+import dev.federation.metrics.HealthMonitorMetrics;
 import dev.federation.tracing.FederationTelemetry;
 import graphql.ExecutionResult;
 import io.micrometer.core.instrument.Tag;
@@ -82,10 +83,10 @@ public final class SubgraphObservability implements AutoCloseable {
         this.telemetry = FederationTelemetry.create(openTelemetry);
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer("dev.federation.examples");
-        this.health = FederationHealthMonitor.builder(metrics, modeSwitch)
+        this.health = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
                 .config(HealthMonitorConfig.ofDefaults())
                 .build();
-        health.bindTo(registry);
+        HealthMonitorMetrics.of(health).bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         heapPressure.bindTo(registry);

@@ -1,10 +1,9 @@
-package dev.federation.metrics.internal;
+package dev.federation.health.internal;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
- * Samples of heap usage over time and the least-squares slope through them. Not thread-safe: the health
+ * Samples of heap usage over time and the least-squares slopes through them. Not thread-safe: the health
  * monitor calls it under its own lock.
  */
 public final class HeapTrend {
@@ -37,25 +36,54 @@ public final class HeapTrend {
         return samples.size() < 2 ? 0 : samples.peekLast()[0] - samples.peekFirst()[0];
     }
 
-    /** The least-squares slope in bytes per hour, or {@code NaN} with fewer than two distinct times. */
+    /** The least-squares slope in bytes per hour over every sample, or {@code NaN} with fewer than two times. */
     public double slopeBytesPerHour() {
-        int n = samples.size();
-        if (n < 2) {
+        return slopeSince(Long.MIN_VALUE);
+    }
+
+    /**
+     * The least-squares slope in bytes per hour over the samples of the latest half of the span, or
+     * {@code NaN} with fewer than two of them: whether the growth goes on now, or has levelled off.
+     */
+    public double recentSlopeBytesPerHour() {
+        if (samples.size() < 2) {
             return Double.NaN;
         }
-        long t0 = samples.peekFirst()[0];
+        return slopeSince(samples.peekLast()[0] - spanNanos() / 2);
+    }
+
+    /** The newest sample in bytes, or -1 without one. */
+    public long latestBytes() {
+        return samples.isEmpty() ? -1 : samples.peekLast()[1];
+    }
+
+    private double slopeSince(long fromNanos) {
+        int n = 0;
+        long t0 = 0;
         double sumX = 0;
         double sumY = 0;
         for (long[] s : samples) {
+            if (s[0] < fromNanos) {
+                continue;
+            }
+            if (n == 0) {
+                t0 = s[0];
+            }
+            n++;
             sumX += (s[0] - t0) / NANOS_PER_HOUR;
             sumY += s[1];
+        }
+        if (n < 2) {
+            return Double.NaN;
         }
         double meanX = sumX / n;
         double meanY = sumY / n;
         double sxx = 0;
         double sxy = 0;
-        for (Iterator<long[]> it = samples.iterator(); it.hasNext();) {
-            long[] s = it.next();
+        for (long[] s : samples) {
+            if (s[0] < fromNanos) {
+                continue;
+            }
             double dx = (s[0] - t0) / NANOS_PER_HOUR - meanX;
             sxx += dx * dx;
             sxy += dx * (s[1] - meanY);

@@ -1,4 +1,4 @@
-package dev.federation.metrics.internal;
+package dev.federation.health.internal;
 
 /**
  * Log-linear buckets of durations in nanoseconds: 8 buckets per power of two from 1 us to about 18 minutes,

@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thresholds and timing of {@link FederationHealthMonitor}. The defaults are the go-live plan's:
- * error rate above 5 %, p99 resolution above 2 s or heap growth above 100 MB per hour is {@code CRITICAL};
- * batch effectiveness below 60 % is {@code DEGRADED}; two {@code CRITICAL} checks in a row roll back;
- * recovery is manual.
+ * error rate above 5 %, p99 resolution above 2 s is {@code CRITICAL}; heap growth above 100 MB per hour over
+ * the last hour, beyond what bounded caches may hold, is {@code DEGRADED}, and {@code CRITICAL} only while it
+ * goes on and would reach the heap's limit within the hour; batch effectiveness below 60 % is
+ * {@code DEGRADED}; two {@code CRITICAL} checks in a row roll back; recovery is manual.
  *
  * <pre>{@code
  * HealthMonitorConfig config = HealthMonitorConfig.custom()
@@ -30,7 +31,7 @@ public final class HealthMonitorConfig {
     public static final double DEFAULT_ERROR_RATE_THRESHOLD = 0.05;
     /** p99 backend call duration above which a check is {@code CRITICAL}: 2 s. */
     public static final Duration DEFAULT_P99_THRESHOLD = Duration.ofSeconds(2);
-    /** Heap growth after GC above which a check is {@code CRITICAL}: 100 MB (10^8 bytes) per hour. */
+    /** Heap growth after GC above which the heap is judged to grow: 100 MB (10^8 bytes) per hour. */
     public static final long DEFAULT_HEAP_GROWTH_THRESHOLD_BYTES_PER_HOUR = 100_000_000L;
     /** Batch effectiveness below which a check is {@code DEGRADED}: 0.60. */
     public static final double DEFAULT_EFFECTIVENESS_THRESHOLD = 0.60;
@@ -38,8 +39,18 @@ public final class HealthMonitorConfig {
     public static final int DEFAULT_CRITICAL_CHECKS_TO_ROLL_BACK = 2;
     /** Time over which heap samples are fitted: 1 hour. */
     public static final Duration DEFAULT_HEAP_WINDOW = Duration.ofHours(1);
-    /** Time the heap samples must span before heap growth is judged: 15 minutes. */
-    public static final Duration DEFAULT_HEAP_MINIMUM_WINDOW = Duration.ofMinutes(15);
+    /**
+     * Time the heap samples must span before heap growth is judged: 55 minutes, the plan's hour less the
+     * jitter of a check (a bounded cache that warms over a quarter of an hour is not judged on that quarter).
+     */
+    public static final Duration DEFAULT_HEAP_MINIMUM_WINDOW = Duration.ofMinutes(55);
+    /** Bytes the service's own bounded caches may hold, discounted from heap growth: 0. */
+    public static final long DEFAULT_HEAP_ALLOWANCE_BYTES = 0;
+    /**
+     * Bytes one entry of the library's cross-request caches is counted as, when their bound is discounted
+     * from heap growth: 2 KiB.
+     */
+    public static final long DEFAULT_CACHED_ENTITY_BYTES = 2048;
     /** Loads the evaluation window must hold before error rate and effectiveness are judged: 100. */
     public static final long DEFAULT_MINIMUM_LOADS = 100;
     /** Backend calls the evaluation window must hold before the p99 is judged: 10. */
@@ -67,8 +78,12 @@ public final class HealthMonitorConfig {
     private final Duration requestP99Threshold;
     private final long minimumRequests;
     private final DirectWorsePolicy whenDirectIsWorse;
+    private final long heapAllowanceBytes;
+    private final long cachedEntityBytes;
 
     private HealthMonitorConfig(Builder b) {
+        this.heapAllowanceBytes = b.heapAllowanceBytes;
+        this.cachedEntityBytes = b.cachedEntityBytes;
         this.requestP99Threshold = b.requestP99Threshold;
         this.minimumRequests = b.minimumRequests;
         this.whenDirectIsWorse = b.whenDirectIsWorse;
@@ -103,8 +118,8 @@ public final class HealthMonitorConfig {
     }
 
     /**
-     * The recent past a check judges for error rate, p99 and effectiveness (read from the window of
-     * {@link FederationMetrics}, so at most that window, at its granularity of a thirtieth of it). Kept short so
+     * The recent past a check judges for error rate, p99 and effectiveness (read from the
+     * {@link HealthWindow}, so at most that window, at its granularity of a thirtieth of it). Kept short so
      * that {@code CRITICAL} checks in a row are separate bad periods, not one spike seen several times.
      */
     public Duration evaluationWindow() {
@@ -121,7 +136,12 @@ public final class HealthMonitorConfig {
         return p99Threshold;
     }
 
-    /** Heap growth after GC, bytes per hour, above which a check is {@code CRITICAL}. */
+    /**
+     * Heap growth after GC, bytes per hour, above which the heap is judged to grow: {@code DEGRADED}, and
+     * {@code CRITICAL} when the growth goes on in the latest half of the heap window and would reach the heap's
+     * limit within one more heap window. Growth up to the {@link #heapAllowanceBytes() allowance} is not
+     * counted.
+     */
     public long heapGrowthThresholdBytesPerHour() {
         return heapGrowthThresholdBytesPerHour;
     }
@@ -157,6 +177,21 @@ public final class HealthMonitorConfig {
     /** Time the heap samples must span before heap growth is judged. */
     public Duration heapMinimumWindow() {
         return heapMinimumWindow;
+    }
+
+    /**
+     * Bytes the service's bounded caches may hold at most (a product cache, Spring's caches, Hibernate's
+     * second-level cache, a parsed-query cache): heap growth up to it over the heap window is taken as those
+     * caches warming, not as a leak. The monitor adds the bound of the library's own cross-request caches
+     * ({@link #cachedEntityBytes()} per entry) when it knows the {@code FederatedEntities}.
+     */
+    public long heapAllowanceBytes() {
+        return heapAllowanceBytes;
+    }
+
+    /** Bytes one entry of the library's cross-request caches is counted as in the heap allowance. */
+    public long cachedEntityBytes() {
+        return cachedEntityBytes;
     }
 
     /** Loads the evaluation window must hold before error rate and effectiveness are judged. */
@@ -211,7 +246,8 @@ public final class HealthMonitorConfig {
                 + automaticRollback + ", coolDown=" + (coolDown == null ? "manual" : coolDown) + ", heapWindow="
                 + heapWindow + ", heapMinimumWindow=" + heapMinimumWindow + ", minimumLoads=" + minimumLoads
                 + ", minimumBackendCalls=" + minimumBackendCalls + ", requestP99>" + requestP99Threshold
-                + ", minimumRequests=" + minimumRequests + ", whenDirectIsWorse=" + whenDirectIsWorse + '}';
+                + ", minimumRequests=" + minimumRequests + ", whenDirectIsWorse=" + whenDirectIsWorse
+                + ", heapAllowance=" + heapAllowanceBytes + " B, cachedEntity=" + cachedEntityBytes + " B}";
     }
 
     /** Builder of {@link HealthMonitorConfig}; each setter rejects a bad value at once. */
@@ -232,6 +268,8 @@ public final class HealthMonitorConfig {
         private Duration requestP99Threshold = DEFAULT_REQUEST_P99_THRESHOLD;
         private long minimumRequests = DEFAULT_MINIMUM_REQUESTS;
         private DirectWorsePolicy whenDirectIsWorse = DirectWorsePolicy.RESTORE_BATCHED;
+        private long heapAllowanceBytes = DEFAULT_HEAP_ALLOWANCE_BYTES;
+        private long cachedEntityBytes = DEFAULT_CACHED_ENTITY_BYTES;
 
         private Builder() {
         }
@@ -257,7 +295,7 @@ public final class HealthMonitorConfig {
             return this;
         }
 
-        /** @param window positive; longer than the metrics window reads the whole metrics window */
+        /** @param window positive; longer than the health window reads the whole health window */
         public Builder evaluationWindow(Duration window) {
             this.evaluationWindow = positive("evaluationWindow", window);
             return this;
@@ -359,6 +397,24 @@ public final class HealthMonitorConfig {
                 throw new IllegalArgumentException("minimumRequests must be at least 1, was " + requests);
             }
             this.minimumRequests = requests;
+            return this;
+        }
+
+        /** @param bytes at least 0 */
+        public Builder heapAllowanceBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("heapAllowanceBytes must be at least 0, was " + bytes);
+            }
+            this.heapAllowanceBytes = bytes;
+            return this;
+        }
+
+        /** @param bytes at least 0 */
+        public Builder cachedEntityBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cachedEntityBytes must be at least 0, was " + bytes);
+            }
+            this.cachedEntityBytes = bytes;
             return this;
         }
 

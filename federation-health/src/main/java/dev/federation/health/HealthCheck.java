@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 /**
  * One number judged by a health check. Public API.

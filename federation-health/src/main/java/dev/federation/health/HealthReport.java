@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 import dev.federation.core.FederationMode;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 /**
  * The health of entity resolution, worst last; the value of the {@code federation.health} gauge is

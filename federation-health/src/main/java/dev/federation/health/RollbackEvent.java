@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
@@ -17,6 +17,13 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface RollbackAction {
+
+    /**
+     * Who the default action says changed the switch ({@link FederationModeSwitch.Change#changedBy()}): the
+     * monitor tells its own changes from an operator's by it. A custom action that sets the switch itself
+     * passes it too.
+     */
+    String CHANGED_BY = "health-monitor";
 
     /** Rolls back: stop batching. */
     void rollback(RollbackEvent event);
@@ -39,12 +46,12 @@ public interface RollbackAction {
         return new RollbackAction() {
             @Override
             public void rollback(RollbackEvent event) {
-                modeSwitch.set(FederationMode.DIRECT, "health monitor rollback: " + event.reason());
+                modeSwitch.set(FederationMode.DIRECT, "health monitor rollback: " + event.reason(), CHANGED_BY);
             }
 
             @Override
             public void restore(String reason) {
-                modeSwitch.set(FederationMode.BATCHED, reason);
+                modeSwitch.set(FederationMode.BATCHED, reason, CHANGED_BY);
             }
 
             @Override

@@ -1,6 +1,6 @@
-package dev.federation.metrics.internal;
+package dev.federation.health.internal;
 
-import io.micrometer.core.instrument.Clock;
+import dev.federation.health.HealthClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,7 +18,7 @@ public final class SlidingWindow {
     /** How many slices a window is cut in. */
     public static final int SLICES = 30;
 
-    private final Clock clock;
+    private final HealthClock clock;
     private final Duration window;
     private final long sliceNanos;
     private final Slice[] ring = new Slice[SLICES + 1];
@@ -27,7 +27,7 @@ public final class SlidingWindow {
      * @param window the length of the window, at least {@value #SLICES} ms
      * @param clock the clock whose monotonic time places events in slices
      */
-    public SlidingWindow(Duration window, Clock clock) {
+    public SlidingWindow(Duration window, HealthClock clock) {
         if (window.toMillis() < SLICES) {
             throw new IllegalArgumentException("window must be at least " + SLICES + " ms, was " + window);
         }
@@ -50,12 +50,12 @@ public final class SlidingWindow {
     }
 
     /** The clock. */
-    public Clock clock() {
+    public HealthClock clock() {
         return clock;
     }
 
     private Slice current() {
-        long epoch = Math.floorDiv(clock.monotonicTime(), sliceNanos);
+        long epoch = Math.floorDiv(clock.monotonicNanos(), sliceNanos);
         Slice s = ring[(int) Math.floorMod(epoch, (long) ring.length)];
         if (s.epoch != epoch) {
             synchronized (s) {
@@ -139,7 +139,7 @@ public final class SlidingWindow {
      * latency buckets are left empty (a cheaper read for gauges).
      */
     public Totals totals(long sinceMonotonicNanos, boolean latency) {
-        long now = Math.floorDiv(clock.monotonicTime(), sliceNanos);
+        long now = Math.floorDiv(clock.monotonicNanos(), sliceNanos);
         long from = now - SLICES;
         if (sinceMonotonicNanos != Long.MIN_VALUE) {
             from = Math.max(from, Math.floorDiv(sinceMonotonicNanos, sliceNanos) + 1);

@@ -1,10 +1,10 @@
-package dev.federation.metrics;
+package dev.federation.health;
 
 import java.time.Duration;
 
 /**
- * What entity resolution did over the recent window of {@link FederationMetrics} (see
- * {@link FederationMetrics.Builder#window(Duration)}): the numbers the health monitor judges, per backend call
+ * What entity resolution did over the recent window of a {@link HealthWindow} (see
+ * {@link HealthWindow#of(Duration, HealthClock)}): the numbers the health monitor judges, per backend call
  * and per request (one {@code _entities} field).
  *
  * @param window the length of the window read
