@@ -142,6 +142,33 @@ class ModeSwitchTest {
     }
 
     @Test
+    void switchRecordsWhoChangedIt() {
+        FederationModeSwitch modeSwitch = FederationModeSwitch.of(FederationMode.BATCHED);
+        List<FederationModeSwitch.Change> changes = new ArrayList<>();
+        modeSwitch.addListener(new FederationModeSwitch.Listener() {
+            @Override
+            public void modeChanged(FederationMode from, FederationMode to, String reason) {
+                throw new AssertionError("changed(Change) is overridden");
+            }
+
+            @Override
+            public void changed(FederationModeSwitch.Change change) {
+                changes.add(change);
+            }
+        });
+        assertThat(modeSwitch.lastChange()).isNull();
+
+        modeSwitch.set(FederationMode.DIRECT, "error rate above 5 %", "health-monitor");
+        assertThat(modeSwitch.lastChange()).isEqualTo(new FederationModeSwitch.Change(FederationMode.BATCHED,
+                FederationMode.DIRECT, "error rate above 5 %", "health-monitor"));
+        modeSwitch.set(FederationMode.DIRECT, "no change, no record", "someone");
+        modeSwitch.set(FederationMode.BATCHED, "fixed");
+        assertThat(modeSwitch.lastChange().changedBy()).isEqualTo(FederationModeSwitch.OPERATOR);
+        assertThat(changes).extracting(FederationModeSwitch.Change::changedBy)
+                .containsExactly("health-monitor", FederationModeSwitch.OPERATOR);
+    }
+
+    @Test
     void environmentValueFalseStartsInDirectMode() {
         assertThat(FederationModeSwitch.fromValue("false").mode()).isEqualTo(FederationMode.DIRECT);
         assertThat(FederationModeSwitch.fromValue(" FALSE ").mode()).isEqualTo(FederationMode.DIRECT);
