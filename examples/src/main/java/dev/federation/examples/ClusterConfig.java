@@ -5,6 +5,8 @@ import dev.federation.core.FederationMode;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
+import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.health.HealthMonitorConfig;
 import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import java.util.ArrayList;
@@ -39,8 +41,10 @@ public final class ClusterConfig {
     private final OpenTelemetrySetup openTelemetry;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
+    private final HealthMonitorConfig health;
 
     private ClusterConfig(Builder b) {
+        this.health = b.health;
         this.data = b.data;
         this.host = b.host;
         this.usersPort = b.usersPort;
@@ -105,6 +109,11 @@ public final class ClusterConfig {
         return openTelemetry;
     }
 
+    /** The health monitor's settings of every subgraph. */
+    public HealthMonitorConfig health() {
+        return health;
+    }
+
     /** The cross-request cache of Product, or {@code null}. */
     public @Nullable EntityCacheOptions productCache() {
         return productCache;
@@ -122,6 +131,7 @@ public final class ClusterConfig {
         private OpenTelemetrySetup openTelemetry = OpenTelemetrySetup.off();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
+        private HealthMonitorConfig health = SubgraphObservability.DEFAULT_HEALTH;
 
         private Builder() {
         }
@@ -173,6 +183,12 @@ public final class ClusterConfig {
         /** Caches Product across requests in the products subgraph. */
         public Builder productCache(EntityCacheOptions productCache) {
             this.productCache = Objects.requireNonNull(productCache, "productCache");
+            return this;
+        }
+
+        /** The health monitor's settings; {@link SubgraphObservability#DEFAULT_HEALTH} when not set. */
+        public Builder health(HealthMonitorConfig health) {
+            this.health = Objects.requireNonNull(health, "health");
             return this;
         }
 

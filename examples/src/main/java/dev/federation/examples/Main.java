@@ -11,6 +11,7 @@ import dev.federation.examples.demo.GoLiveDemo;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.observability.SubgraphObservability;
+import dev.federation.health.HealthMonitorConfig;
 import dev.federation.examples.ops.StatusCommand;
 import dev.federation.metrics.FederationCacheMetrics;
 import dev.federation.examples.subgraphs.DataSettings;
@@ -68,6 +69,8 @@ public final class Main {
             "    --product-cache  cache Product across requests (10,000 entries, 5 minutes)",
             "    --users N --posts N --products N   data sizes",
             "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
+            "    --health-interval-ms N --heap-window-ms N --heap-minimum-window-ms N   the health monitor's check",
+            "                     interval and heap windows (default 30 s, 1 hour, 55 minutes), shortened to try it",
             "",
             "  status           the go-live plan's Day 1 and Week 1 tables from Prometheus; exit 1 if a target is missed",
             "    --prometheus URL   Prometheus base URL (required), e.g. http://127.0.0.1:9090",
@@ -90,7 +93,8 @@ public final class Main {
             Map.entry("posts-port", true), Map.entry("products-port", true), Map.entry("compat-port", true),
             Map.entry("host", true), Map.entry("mode", true), Map.entry("product-cache", false),
             Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
-            Map.entry("db-round-trip-ms", true));
+            Map.entry("db-round-trip-ms", true), Map.entry("health-interval-ms", true),
+            Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true));
     /** The flags of {@code status}, and whether each takes a value. */
     static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
             "subgraphs", true);
@@ -247,6 +251,7 @@ public final class Main {
         if (flags.containsKey("product-cache")) {
             b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
         }
+        b.health(healthFlags(flags));
         ClusterConfig config = b.build();
         SubgraphCluster cluster = SubgraphCluster.start(config);
         List<AutoCloseable> extra = extraSubgraphs(config, flags, otel);
@@ -282,7 +287,8 @@ public final class Main {
     static List<AutoCloseable> extraSubgraphs(ClusterConfig config, Map<String, String> flags,
             OpenTelemetrySetup otel) {
         FederationModeSwitch modeSwitch = FederationModeSwitch.of(config.mode());
-        SubgraphObservability obs = SubgraphObservability.create("compat", modeSwitch, otel.openTelemetry());
+        SubgraphObservability obs = SubgraphObservability.create("compat", modeSwitch, otel.openTelemetry(),
+                config.health());
         FederationStatistics stats = new FederationStatistics();
         CompatSubgraph compat = CompatSubgraph.create(b -> {
             b.modeSwitch(modeSwitch).observer(stats);
@@ -343,6 +349,38 @@ public final class Main {
             out.put(name, takesValue ? value : "true");
         }
         return out;
+    }
+
+    /**
+     * The health monitor's settings: the examples' ({@link SubgraphObservability#DEFAULT_HEALTH}), with
+     * {@code --health-interval-ms}, {@code --heap-window-ms} and {@code --heap-minimum-window-ms} when given.
+     */
+    static HealthMonitorConfig healthFlags(Map<String, String> flags) {
+        HealthMonitorConfig d = SubgraphObservability.DEFAULT_HEALTH;
+        HealthMonitorConfig.Builder b = HealthMonitorConfig.custom().heapAllowanceBytes(d.heapAllowanceBytes());
+        if (flags.containsKey("health-interval-ms")) {
+            b.checkInterval(millisDuration(flags, "health-interval-ms"));
+        }
+        if (flags.containsKey("heap-window-ms")) {
+            b.heapWindow(millisDuration(flags, "heap-window-ms"));
+        }
+        if (flags.containsKey("heap-minimum-window-ms")) {
+            b.heapMinimumWindow(millisDuration(flags, "heap-minimum-window-ms"));
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static Duration millisDuration(Map<String, String> flags, String name) {
+        int ms = intFlag(flags, name, 0);
+        if (ms <= 0) {
+            throw new IllegalArgumentException("--" + name + " must be a positive number of milliseconds, was "
+                    + flags.get(name));
+        }
+        return Duration.ofMillis(ms);
     }
 
     /** {@code --users}, {@code --posts}, {@code --products} and {@code --db-round-trip-ms}, or their defaults. */

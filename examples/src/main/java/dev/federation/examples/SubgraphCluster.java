@@ -71,7 +71,7 @@ public final class SubgraphCluster implements AutoCloseable {
         }
         SubgraphConfig base = sc.build();
         SubgraphObservability obs = SubgraphObservability.create(name, base.modeSwitch(),
-                config.openTelemetry().openTelemetry());
+                config.openTelemetry().openTelemetry(), config.health());
         Subgraph subgraph = null;
         try {
             SubgraphConfig.Builder withObs = base.toBuilder();

@@ -23,6 +23,13 @@ class ConfigurationMetadataTest {
                 "\"name\": \"federation.health.error-rate-threshold\"", "\"defaultValue\": 0.05",
                 "\"name\": \"federation.health.critical-checks-to-roll-back\"",
                 "\"name\": \"federation.tracing.slow-batch-threshold\"", "\"name\": \"federation.metrics.window\"",
-                "Most distinct keys handed to one batch function call");
+                "Most distinct keys handed to one batch function call",
+                "\"name\": \"federation.health.evaluation-window\"", "\"name\": \"federation.health.heap-window\"",
+                "\"name\": \"federation.health.heap-minimum-window\"", "\"name\": \"federation.health.heap-allowance\"",
+                "\"name\": \"federation.health.cached-entity-size\"", "\"name\": \"federation.health.minimum-loads\"",
+                "\"name\": \"federation.health.minimum-backend-calls\"",
+                "\"name\": \"federation.health.minimum-requests\"",
+                "\"name\": \"federation.health.when-direct-is-worse\"", "\"defaultValue\": \"RESTORE_BATCHED\"",
+                "What the service's own bounded caches may hold");
     }
 }

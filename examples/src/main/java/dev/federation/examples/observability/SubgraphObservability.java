@@ -67,7 +67,12 @@ public final class SubgraphObservability implements AutoCloseable {
      * its {@value ParsedDocuments#DEFAULT_MAX_CHARS} characters of query text at 10 bytes of parsed document per
      * character (45 queries of 92k characters held about 35 MB when the attack of issue 22 was measured).
      */
-    static final long PARSED_QUERY_CACHE_BYTES = ParsedDocuments.DEFAULT_MAX_CHARS * 10;
+    public static final long PARSED_QUERY_CACHE_BYTES = ParsedDocuments.DEFAULT_MAX_CHARS * 10;
+
+    /** The health settings of the examples: the library's defaults, with the parsed-query cache allowed for. */
+    public static final HealthMonitorConfig DEFAULT_HEALTH = HealthMonitorConfig.custom()
+            .heapAllowanceBytes(PARSED_QUERY_CACHE_BYTES)
+            .build();
 
     private final String subgraph;
     private final FederationModeSwitch modeSwitch;
@@ -81,7 +86,7 @@ public final class SubgraphObservability implements AutoCloseable {
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
 
     private SubgraphObservability(String subgraph, FederationModeSwitch modeSwitch,
-            io.opentelemetry.api.OpenTelemetry openTelemetry) {
+            io.opentelemetry.api.OpenTelemetry openTelemetry, HealthMonitorConfig healthConfig) {
         this.subgraph = subgraph;
         this.modeSwitch = modeSwitch;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -92,9 +97,7 @@ public final class SubgraphObservability implements AutoCloseable {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer("dev.federation.examples");
         this.health = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
-                .config(HealthMonitorConfig.custom()
-                        .heapAllowanceBytes(PARSED_QUERY_CACHE_BYTES)
-                        .build())
+                .config(healthConfig)
                 .build();
         HealthMonitorMetrics.of(health).bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -111,10 +114,20 @@ public final class SubgraphObservability implements AutoCloseable {
      */
     public static SubgraphObservability create(String subgraph, FederationModeSwitch modeSwitch,
             io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        return create(subgraph, modeSwitch, openTelemetry, DEFAULT_HEALTH);
+    }
+
+    /**
+     * As {@link #create(String, FederationModeSwitch, io.opentelemetry.api.OpenTelemetry)}, with the health
+     * monitor's settings (for example windows shortened by {@code serve}'s flags).
+     */
+    public static SubgraphObservability create(String subgraph, FederationModeSwitch modeSwitch,
+            io.opentelemetry.api.OpenTelemetry openTelemetry, HealthMonitorConfig healthConfig) {
         Objects.requireNonNull(subgraph, "subgraph");
         Objects.requireNonNull(modeSwitch, "modeSwitch");
         Objects.requireNonNull(openTelemetry, "openTelemetry");
-        return new SubgraphObservability(subgraph, modeSwitch, openTelemetry);
+        return new SubgraphObservability(subgraph, modeSwitch, openTelemetry,
+                Objects.requireNonNull(healthConfig, "healthConfig"));
     }
 
     /** The observers to register on the subgraph's entities: metrics, then tracing and batch logs. */
