@@ -31,8 +31,12 @@ public final class EntityType {
     private final List<Key<?>> keys;
     private final @Nullable Class<?> javaClass;
     private final @Nullable EntityCacheOptions cache;
+    private final boolean crossRequestSet;
+    private final @Nullable CrossRequestBatching crossRequest;
 
     private EntityType(Builder b) {
+        this.crossRequestSet = b.crossRequestSet;
+        this.crossRequest = b.crossRequest;
         this.typename = b.typename;
         this.keys = Collections.unmodifiableList(new ArrayList<>(b.keys));
         this.javaClass = b.javaClass;
@@ -52,6 +56,14 @@ public final class EntityType {
     /** The declared keys, in declaration order. */
     public List<Key<?>> keys() {
         return keys;
+    }
+
+    /**
+     * This type's cross-request batching: its own when set ({@code null} for none), else
+     * {@code options.crossRequest()}.
+     */
+    public @Nullable CrossRequestBatching crossRequest(FederationOptions options) {
+        return crossRequestSet ? crossRequest : options.crossRequest();
     }
 
     /** The Java class of this type's entities, used to resolve the GraphQL type, or {@code null}. */
@@ -112,6 +124,8 @@ public final class EntityType {
         private final List<Key<?>> keys = new ArrayList<>();
         private @Nullable Class<?> javaClass;
         private @Nullable EntityCacheOptions cache;
+        private boolean crossRequestSet;
+        private @Nullable CrossRequestBatching crossRequest;
 
         private Builder(String typename) {
             Objects.requireNonNull(typename, "typename");
@@ -152,6 +166,16 @@ public final class EntityType {
          */
         public Builder javaClass(Class<?> javaClass) {
             this.javaClass = Objects.requireNonNull(javaClass, "javaClass");
+            return this;
+        }
+
+        /**
+         * Cross-request batching for this type, whatever {@link FederationOptions#crossRequest()} says:
+         * {@code null} turns it off for this type.
+         */
+        public Builder crossRequest(@Nullable CrossRequestBatching crossRequest) {
+            this.crossRequestSet = true;
+            this.crossRequest = crossRequest;
             return this;
         }
 

@@ -68,6 +68,8 @@ public final class FederatedEntities implements AutoCloseable {
     private final boolean observed;
     private final Map<String, EntityType> entityTypes;
     private final Map<String, Cache<?, ?>> caches;
+    /** {@code true} when a type has a cross-request cache or cross-request batching, so requests need a scope. */
+    private final boolean scoped;
     private final Map<Class<?>, String> classes;
     private final FederationOptions options;
     private final FederationObserver observer;
@@ -118,6 +120,11 @@ public final class FederatedEntities implements AutoCloseable {
             }
         }
         this.keysByTypename = t;
+        boolean merging = false;
+        for (KeyResolver<?> r : all) {
+            merging |= r.merges();
+        }
+        this.scoped = !c.isEmpty() || merging;
         this.keyResolvers = all.toArray(new KeyResolver<?>[0]);
         this.typenames = names.toArray(new String[0]);
         this.entityTypes = Collections.unmodifiableMap(new LinkedHashMap<>(b.types));
@@ -132,8 +139,14 @@ public final class FederatedEntities implements AutoCloseable {
 
     private <K> KeyResolver<K> resolver(EntityType type, EntityType.Key<K> key, int ordinal, int typeOrdinal,
             @Nullable Cache<KeyResolver.CacheKey, Object> cache) {
+        CrossRequestBatching crossRequest = type.crossRequest(options);
+        if (crossRequest != null && key.loader().isSynchronous() && options.batchExecutor() == null) {
+            throw new IllegalStateException("cross-request batching of " + type.typename() + " needs "
+                    + "FederationOptions.batchExecutor for its synchronous batch function (key \"" + key.shape()
+                    + "\"): a merged call must not run on another request's thread");
+        }
         return new KeyResolver<>(type.typename(), key, ordinal, typeOrdinal, type.javaClass() != null, cache,
-                options, observer);
+                options, observer, crossRequest);
     }
 
     /** A new builder. */
@@ -266,8 +279,12 @@ public final class FederatedEntities implements AutoCloseable {
         return classes;
     }
 
+    /**
+     * The request's cache and batch scope ({@link CacheScope}), or {@code null} when it has none or when no
+     * type uses one (no cross-request cache, no cross-request batching).
+     */
     @Nullable Object scopeOf(@Nullable GraphQLContext context) {
-        if (caches.isEmpty()) {
+        if (!scoped) {
             return null;
         }
         if (context == null) {
@@ -276,7 +293,8 @@ public final class FederatedEntities implements AutoCloseable {
         try {
             return cacheScope.scopeOf(context);
         } catch (RuntimeException e) {
-            LOG.warn("cache scope function failed; the cross-request cache is bypassed for this request", e);
+            LOG.warn("cache scope function failed; the cross-request cache and batching are bypassed for this "
+                    + "request", e);
             return null;
         }
     }

@@ -34,12 +34,14 @@ public final class FederationOptions {
     private final int maxRepresentations;
     private final Duration batchTimeout;
     private final @Nullable Executor batchExecutor;
+    private final @Nullable CrossRequestBatching crossRequest;
 
     private FederationOptions(Builder b) {
         this.maxBatchSize = b.maxBatchSize;
         this.maxRepresentations = b.maxRepresentations;
         this.batchTimeout = b.batchTimeout;
         this.batchExecutor = b.batchExecutor;
+        this.crossRequest = b.crossRequest;
     }
 
     /** The defaults: {@value #DEFAULT_MAX_BATCH_SIZE} keys a batch, {@value #DEFAULT_MAX_REPRESENTATIONS} representations a call, 30 s a batch. */
@@ -58,7 +60,8 @@ public final class FederationOptions {
                 .maxBatchSize(options.maxBatchSize)
                 .maxRepresentations(options.maxRepresentations)
                 .batchTimeout(options.batchTimeout)
-                .batchExecutor(options.batchExecutor);
+                .batchExecutor(options.batchExecutor)
+                .crossRequest(options.crossRequest);
     }
 
     /** Largest number of distinct keys in one batch function call; larger groups are split. */
@@ -105,10 +108,21 @@ public final class FederationOptions {
         return batchExecutor;
     }
 
+    /**
+     * Cross-request batching for every entity type that does not say otherwise
+     * ({@link EntityType.Builder#crossRequest}), or {@code null} (the default): each request's keys go to
+     * their own calls. A synchronous batch function of a merged call runs on {@link #batchExecutor()}, which
+     * must then be set: a merged call never runs on another request's thread.
+     */
+    public @Nullable CrossRequestBatching crossRequest() {
+        return crossRequest;
+    }
+
     @Override
     public String toString() {
         return "FederationOptions{maxBatchSize=" + maxBatchSize + ", maxRepresentations=" + maxRepresentations
-                + ", batchTimeout=" + batchTimeout + ", batchExecutor=" + batchExecutor + '}';
+                + ", batchTimeout=" + batchTimeout + ", batchExecutor=" + batchExecutor + ", crossRequest="
+                + (crossRequest == null ? "off" : crossRequest) + '}';
     }
 
     /** Builder of {@link FederationOptions}; each setter rejects a bad value at once. */
@@ -117,6 +131,7 @@ public final class FederationOptions {
         private int maxRepresentations = DEFAULT_MAX_REPRESENTATIONS;
         private Duration batchTimeout = DEFAULT_BATCH_TIMEOUT;
         private @Nullable Executor batchExecutor;
+        private @Nullable CrossRequestBatching crossRequest;
 
         private Builder() {
         }
@@ -147,6 +162,12 @@ public final class FederationOptions {
                 throw new IllegalArgumentException("batchTimeout must be positive, was " + batchTimeout);
             }
             this.batchTimeout = batchTimeout;
+            return this;
+        }
+
+        /** @param crossRequest cross-request batching for every type, or {@code null} for none */
+        public Builder crossRequest(@Nullable CrossRequestBatching crossRequest) {
+            this.crossRequest = crossRequest;
             return this;
         }
 

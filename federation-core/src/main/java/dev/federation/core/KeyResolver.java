@@ -64,9 +64,11 @@ final class KeyResolver<K> {
     private final FederationObserver observer;
     private final boolean observed;
     private final String shapeName;
+    private final @Nullable CrossRequestBatcher<K> batcher;
 
     KeyResolver(String typename, EntityType.Key<K> key, int ordinal, int typeOrdinal, boolean typed,
-            @Nullable Cache<CacheKey, Object> cache, FederationOptions options, FederationObserver observer) {
+            @Nullable Cache<CacheKey, Object> cache, FederationOptions options, FederationObserver observer,
+            @Nullable CrossRequestBatching crossRequest) {
         this.typename = typename;
         this.shape = key.shape();
         this.shapeName = shape.toString();
@@ -80,6 +82,17 @@ final class KeyResolver<K> {
         this.options = options;
         this.observer = observer;
         this.observed = observer != FederationObserver.noop();
+        this.batcher = crossRequest == null ? null : new CrossRequestBatcher<>(this, crossRequest, options);
+    }
+
+    /** {@code true} when this key's loads of concurrent requests of one scope are merged. */
+    boolean merges() {
+        return batcher != null;
+    }
+
+    /** The cross-request batcher, or {@code null} (a test's view). */
+    @Nullable CrossRequestBatcher<K> batcher() {
+        return batcher;
     }
 
     record CacheKey(KeyShape shape, Object scope, Object key) {
@@ -177,17 +190,30 @@ final class KeyResolver<K> {
         if (count == 0) {
             return CompletableFuture.completedFuture(out);
         }
+        if (batcher != null && scope != null) {
+            CompletableFuture<Object[]> merged = batcher.load(misses, scope, deadlineAfter(options.batchTimeout()));
+            if (at == null) {
+                return merged; // no key was cached: the batcher's answers are in key order already
+            }
+            int[] positions = at;
+            return merged.thenApply(answers -> {
+                for (int j = 0; j < answers.length; j++) {
+                    out[positions[j]] = answers[j];
+                }
+                return out;
+            });
+        }
         int max = options.maxBatchSize();
         if (count <= max) {
             CompletableFuture<Void> done = call(misses, at, 0, FederationMode.BATCHED, cached, context, out, scope,
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, 1);
             return done.isDone() ? CompletableFuture.completedFuture(out) : done.thenApply(v -> out);
         }
         CompletableFuture<?>[] parts = new CompletableFuture<?>[(count + max - 1) / max];
         for (int from = 0, p = 0; from < count; from += max, p++) {
             List<K> chunk = misses.subList(from, Math.min(count, from + max));
             parts[p] = call(chunk, at, from, FederationMode.BATCHED, from == 0 ? cached : 0, context, out, scope,
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, 1);
         }
         return CompletableFuture.allOf(parts).thenApply(v -> out);
     }
@@ -199,8 +225,8 @@ final class KeyResolver<K> {
      */
     CompletableFuture<Object> loadDirect(K key, @Nullable GraphQLContext context, long deadline) {
         Object[] out = new Object[1];
-        return call(Collections.singletonList(key), null, 0, FederationMode.DIRECT, 0, context, out, null, deadline)
-                .thenApply(v -> out[0]);
+        return call(Collections.singletonList(key), null, 0, FederationMode.DIRECT, 0, context, out, null, deadline,
+                1).thenApply(v -> out[0]);
     }
 
     /**
@@ -252,17 +278,24 @@ final class KeyResolver<K> {
                 + " ms for the one-by-one calls of this _entities field passed", null);
     }
 
+    /** The failure of the keys of a request whose deadline passed while they waited in a merged call. */
+    KeyFailure batchTimedOut() {
+        return new KeyFailure(FederationErrorCode.ENTITY_BATCH_TIMEOUT.name(), typename + " (" + shapeName
+                + ") not loaded within the batch timeout of " + options.batchTimeout().toMillis() + " ms", null);
+    }
+
     /**
      * One backend call for {@code keys}, bounded by the batch timeout and by {@code callerDeadline}. Key
      * {@code j} answers into {@code out[at == null ? offset + j : at[offset + j]]}. Completes normally always:
-     * failures are answered as {@link KeyFailure}s.
+     * failures are answered as {@link KeyFailure}s. {@code requests} is how many requests the call serves
+     * (more than one for a merged call, whose {@code context} is {@code null}).
      */
-    private CompletableFuture<Void> call(List<K> keys, int @Nullable [] at, int offset, FederationMode mode,
+    CompletableFuture<Void> call(List<K> keys, int @Nullable [] at, int offset, FederationMode mode,
             int cachedCount, @Nullable GraphQLContext context, Object[] out, @Nullable Object scope,
-            long callerDeadline) {
+            long callerDeadline, int requests) {
         BatchObservation observation = observed ? observer.batchStarted(
                 new BatchCall(loaderName, typename, shapeName, mode, keys.size(), cachedCount, context)) : null;
-        BatchEnvironment env = new BatchEnvironment(typename, shape, mode, context);
+        BatchEnvironment env = new BatchEnvironment(typename, shape, mode, context, scope, requests);
         long start = System.nanoTime();
         long deadline = earlier(saturatedAdd(start, options.batchTimeout().toNanos()), callerDeadline);
         Executor executor = options.batchExecutor();

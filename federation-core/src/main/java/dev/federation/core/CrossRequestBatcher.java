@@ -1,0 +1,317 @@
+package dev.federation.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The load step of cross-request batching for one {@link KeyResolver}: the distinct keys of concurrent
+ * requests of one batch scope meet in a group, and go to the batch function together (natural batching, see
+ * {@link CrossRequestBatching}). Thread-safe; one per resolver, shared by all requests.
+ *
+ * <p>A group's state (keys waiting, keys in flight, calls in flight) is guarded by the group's monitor, which
+ * is never held while the batch function runs or while answers are handed out. A key wanted by several
+ * requests is loaded once; each of them gets the key's own answer; a failure reaches the requests of the keys
+ * it failed. A request's answer is complete when every one of its keys is answered, or when its deadline
+ * passes (the keys left then fail with {@code ENTITY_BATCH_TIMEOUT}, and their loads go on for the others).
+ */
+final class CrossRequestBatcher<K> {
+
+    private final KeyResolver<K> resolver;
+    private final CrossRequestBatching settings;
+    private final int maxBatchSize;
+    private final long windowNanos;
+    private final Executor timerExecutor;
+    private final ConcurrentHashMap<Object, Group> groups = new ConcurrentHashMap<>();
+
+    /** What a request's future holds when its deadline passed before its answers. */
+    private static final Object[] EXPIRED = new Object[0];
+
+    CrossRequestBatcher(KeyResolver<K> resolver, CrossRequestBatching settings, FederationOptions options) {
+        this.resolver = resolver;
+        this.settings = settings;
+        this.maxBatchSize = options.maxBatchSize();
+        this.windowNanos = settings.window().toNanos();
+        Executor executor = options.batchExecutor();
+        // the JDK's delay thread only hands the dispatch over: to the batch executor when there is one
+        this.timerExecutor = CompletableFuture.delayedExecutor(windowNanos, TimeUnit.NANOSECONDS,
+                executor != null ? executor : Runnable::run);
+    }
+
+    /** Groups alive now (a test's view: idle groups are dropped). */
+    int groupCount() {
+        return groups.size();
+    }
+
+    /** Keys waiting for a call, over every group (a test's view). */
+    int waitingKeys() {
+        int n = 0;
+        for (Group g : groups.values()) {
+            synchronized (g) {
+                n += g.waiting.size();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Loads distinct {@code keys} of one request in {@code scope} (never {@code null}); the answers come in key
+     * order, each an entity, {@code null} or a {@link KeyFailure}. Completes normally always.
+     *
+     * @param deadline the request's {@link System#nanoTime()} deadline
+     */
+    CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline) {
+        Request request = new Request(keys.size());
+        List<List<Slot<K>>> now;
+        Group group;
+        while (true) {
+            group = groups.computeIfAbsent(scope, Group::new);
+            synchronized (group) {
+                if (group.retired) {
+                    continue; // it went idle and was dropped meanwhile: join the new one
+                }
+                int fresh = 0;
+                for (K k : keys) {
+                    if (!group.inFlight.containsKey(k) && !group.waiting.containsKey(k)) {
+                        fresh++;
+                    }
+                }
+                if (group.waiting.size() + fresh > settings.maxWaitingKeys()) {
+                    group.retireIfIdle();
+                    return CompletableFuture.completedFuture(request.busy(busy(keys.size())));
+                }
+                for (int i = 0; i < keys.size(); i++) {
+                    K k = keys.get(i);
+                    Slot<K> slot = group.inFlight.get(k);
+                    if (slot == null) {
+                        slot = group.waiting.computeIfAbsent(k, Slot::new);
+                    }
+                    slot.waiters.add(new Waiter(request, i));
+                }
+                now = group.takeOnArrival(deadline);
+            }
+            break;
+        }
+        for (List<Slot<K>> batch : now) {
+            dispatch(group, batch);
+        }
+        CompletableFuture<Object[]> f = request.future;
+        if (f.isDone()) {
+            return f;
+        }
+        // the timer is cancelled when the answers come first, so a finished request is not held until its deadline
+        f.completeOnTimeout(EXPIRED, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return f.thenApply(answers -> answers == EXPIRED ? request.expire(resolver.batchTimedOut()) : answers);
+    }
+
+    private KeyFailure busy(int size) {
+        return new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(), "Failed to resolve " + resolver.typename
+                + " (" + resolver.shape + "): the backend is busy (" + settings.maxWaitingKeys()
+                + " keys are waiting already)", null);
+    }
+
+    /** Calls the batch function for {@code batch} (its keys moved to in flight already) and answers its waiters. */
+    private void dispatch(Group group, List<Slot<K>> batch) {
+        List<K> keys = new ArrayList<>(batch.size());
+        int requests = 0;
+        for (Slot<K> s : batch) {
+            keys.add(s.key);
+            requests += s.waiters.size(); // an upper bound: a request with several keys here counts once each
+        }
+        Object[] out = new Object[keys.size()];
+        CompletableFuture<Void> done = resolver.call(keys, null, 0, FederationMode.BATCHED, 0, null, out,
+                group.scope, Long.MAX_VALUE, distinctRequests(batch, requests));
+        if (done.isDone()) {
+            completed(group, batch, out);
+        } else {
+            done.whenComplete((v, e) -> completed(group, batch, out));
+        }
+    }
+
+    private static <K> int distinctRequests(List<Slot<K>> batch, int upperBound) {
+        if (upperBound <= 1) {
+            return upperBound;
+        }
+        java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Slot<K> s : batch) {
+            for (Waiter w : s.waiters) {
+                seen.add(w.request);
+            }
+        }
+        return seen.size();
+    }
+
+    private void completed(Group group, List<Slot<K>> batch, Object[] out) {
+        List<List<Slot<K>>> next;
+        synchronized (group) {
+            for (Slot<K> s : batch) {
+                group.inFlight.remove(s.key);
+            }
+            group.calls--;
+            next = group.takeOnCompletion();
+            group.retireIfIdle();
+        }
+        // no waiter joins a slot once it left inFlight, so the lists are read after the last write
+        for (int j = 0; j < batch.size(); j++) {
+            Object answer = out[j];
+            for (Waiter w : batch.get(j).waiters) {
+                w.request.answer(w.index, answer);
+            }
+        }
+        for (List<Slot<K>> b : next) {
+            dispatch(group, b);
+        }
+    }
+
+    private void windowPassed(Group group) {
+        List<List<Slot<K>>> now;
+        synchronized (group) {
+            group.timerArmed = false;
+            now = group.takeAll();
+        }
+        for (List<Slot<K>> b : now) {
+            dispatch(group, b);
+        }
+    }
+
+    /** One key of a group and the requests waiting for it. */
+    static final class Slot<K> {
+        final K key;
+        final List<Waiter> waiters = new ArrayList<>(2);
+
+        Slot(K key) {
+            this.key = key;
+        }
+    }
+
+    /** A request waiting for the answer to its key at {@code index}. */
+    record Waiter(Request request, int index) {
+    }
+
+    /** The answers of one request, complete when every key is answered or its deadline passed. */
+    static final class Request {
+        final CompletableFuture<Object[]> future = new CompletableFuture<>();
+        private final Object[] out;
+        private final boolean[] answered;
+        private int left;
+
+        Request(int size) {
+            this.out = new Object[size];
+            this.answered = new boolean[size];
+            this.left = size;
+        }
+
+        Object[] busy(KeyFailure failure) {
+            java.util.Arrays.fill(out, failure);
+            return out;
+        }
+
+        void answer(int index, @Nullable Object value) {
+            boolean complete;
+            synchronized (this) {
+                if (left == 0 || answered[index]) {
+                    return;
+                }
+                answered[index] = true;
+                out[index] = value;
+                complete = --left == 0;
+            }
+            if (complete) {
+                future.complete(out);
+            }
+        }
+
+        /** The deadline passed: the keys not answered yet fail with {@code timeout}; later answers are dropped. */
+        synchronized Object[] expire(KeyFailure timeout) {
+            for (int i = 0; i < out.length; i++) {
+                if (!answered[i]) {
+                    answered[i] = true;
+                    out[i] = timeout;
+                }
+            }
+            left = 0;
+            return out;
+        }
+    }
+
+    /** The keys of one batch scope: waiting, in flight, and the calls in flight. Guarded by its monitor. */
+    final class Group {
+        final Object scope;
+        final LinkedHashMap<K, Slot<K>> waiting = new LinkedHashMap<>();
+        final Map<K, Slot<K>> inFlight = new HashMap<>();
+        int calls;
+        boolean timerArmed;
+        boolean retired;
+
+        Group(Object scope) {
+            this.scope = scope;
+        }
+
+        /** A request arrived: what to dispatch at once, and the window armed for what waits. */
+        List<List<Slot<K>>> takeOnArrival(long deadline) {
+            if (calls == 0) {
+                return takeAll(); // no call in flight: no reason to wait
+            }
+            List<List<Slot<K>>> out = new ArrayList<>(1);
+            while (waiting.size() >= maxBatchSize && calls < settings.maxCallsInFlight()) {
+                out.add(take());
+            }
+            if (!waiting.isEmpty()) {
+                if (deadline - System.nanoTime() <= windowNanos) {
+                    out.addAll(takeAll()); // its deadline is nearer than the wait
+                } else if (!timerArmed) {
+                    timerArmed = true;
+                    timerExecutor.execute(() -> windowPassed(this));
+                }
+            }
+            return out;
+        }
+
+        /** A call completed: the keys that waited for it go now, as far as the calls in flight allow. */
+        List<List<Slot<K>>> takeOnCompletion() {
+            return takeAll();
+        }
+
+        /** Every waiting key, in calls of at most {@code maxBatchSize}, as far as the calls in flight allow. */
+        List<List<Slot<K>>> takeAll() {
+            if (waiting.isEmpty() || calls >= settings.maxCallsInFlight()) {
+                return List.of();
+            }
+            List<List<Slot<K>>> out = new ArrayList<>(1);
+            while (!waiting.isEmpty() && calls < settings.maxCallsInFlight()) {
+                out.add(take());
+            }
+            return out;
+        }
+
+        private List<Slot<K>> take() {
+            int n = Math.min(maxBatchSize, waiting.size());
+            List<Slot<K>> batch = new ArrayList<>(n);
+            Iterator<Slot<K>> it = waiting.values().iterator();
+            while (batch.size() < n) {
+                Slot<K> s = it.next();
+                it.remove();
+                inFlight.put(s.key, s);
+                batch.add(s);
+            }
+            calls++;
+            return batch;
+        }
+
+        /** Drops the group from the map when nothing waits and nothing is in flight. */
+        void retireIfIdle() {
+            if (calls == 0 && waiting.isEmpty() && !retired) {
+                retired = true;
+                groups.remove(scope, this);
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package dev.federation.core;
+
+import static dev.federation.core.TestSubgraph.entityList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import graphql.ExecutionResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dataloader.Try;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cross-request batching through real graphql-java execution of the gateway's query. Calls are held open by
+ * the test (a gated backend), so "a call is in flight" is a fact the test makes, not a timing; requests run on
+ * threads of their own and the test waits on their futures and on the batcher's own state, never on a sleep.
+ */
+class CrossRequestBatchingTest {
+
+    private static final String SELECTION = "...on User{id name}";
+    /**
+     * Long enough that the window never dispatches in these tests (completions do), and shorter than the
+     * requests' deadline (their batch timeout, {@link #BATCH_TIMEOUT}), or they would not wait for it.
+     */
+    private static final Duration LONG_WINDOW = Duration.ofSeconds(60);
+    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(5);
+
+    /** One call of the gated backend: its keys, its environment, and the answer the test gives. */
+    record Call(List<String> keys, BatchEnvironment env, CompletableFuture<Map<String, Object>> answer) {
+        void answerAll() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String k : keys) {
+                out.put(k, new TestSubgraph.User(k, env.scope() + ":" + k));
+            }
+            answer.complete(out);
+        }
+    }
+
+    private final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+    private final ExecutorService clients = Executors.newFixedThreadPool(16);
+
+    @AfterEach
+    void stop() {
+        clients.shutdownNow();
+    }
+
+    private EntityBatchLoader<String, Object> gated() {
+        return EntityBatchLoader.mappedAsync((List<String> keys, BatchEnvironment env) -> {
+            CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
+            calls.add(new Call(List.copyOf(keys), env, answer));
+            return answer;
+        });
+    }
+
+    private TestSubgraph subgraph(CrossRequestBatching settings, EntityBatchLoader<String, Object> loader) {
+        return new TestSubgraph(FederatedEntities.builder()
+                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
+                .options(FederationOptions.custom().crossRequest(settings).batchTimeout(BATCH_TIMEOUT).build())
+                .cacheScope(context -> context.get("tenant"))
+                .entity(EntityType.named("User").javaClass(TestSubgraph.User.class)
+                        .key("id", rep -> rep.getString("id"), loader).build())
+                .build());
+    }
+
+    private static List<Map<String, Object>> reps(String... ids) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(TestSubgraph.rep("User", "id", id));
+        }
+        return out;
+    }
+
+    private Future<ExecutionResult> request(TestSubgraph subgraph, String tenant, String... ids) {
+        return clients.submit(() -> subgraph.entities(reps(ids), SELECTION, c -> c.of("tenant", tenant)));
+    }
+
+    private Call nextCall() throws InterruptedException {
+        Call c = calls.poll(30, TimeUnit.SECONDS);
+        assertThat(c).as("a backend call").isNotNull();
+        return c;
+    }
+
+    /** Waits until {@code keys} keys of the scope wait in the batcher: the requests have joined. */
+    private static void awaitWaitingKeys(TestSubgraph subgraph, int keys) throws InterruptedException {
+        CrossRequestBatcher<?> batcher = subgraph.entities.keyResolvers()[0].batcher();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (batcher.waitingKeys() != keys) {
+            assertThat(System.nanoTime() - deadline).as("%d keys waiting", keys).isNegative();
+            Thread.onSpinWait();
+        }
+    }
+
+    private static List<Object> names(ExecutionResult result) {
+        List<Object> out = new ArrayList<>();
+        for (Object e : entityList(result)) {
+            out.add(e == null ? null : ((Map<?, ?>) e).get("name"));
+        }
+        return out;
+    }
+
+    @Test
+    void aLoneRequestIsDispatchedAtOnceWithTheScopeAndNoRequestsContext() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
+        Call call = nextCall(); // dispatched with no call in flight: it did not wait for the 60 s window
+        assertThat(call.keys()).containsExactly("u1", "u2");
+        assertThat(call.env().scope()).isEqualTo("acme");
+        assertThat(call.env().context()).isNull();
+        assertThat(call.env().requests()).isEqualTo(1);
+        call.answerAll();
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1", "acme:u2");
+    }
+
+    @Test
+    void keysThatArriveWhileACallIsInFlightGoTogetherInTheNextAndSharedKeysLoadOnce() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
+        Call first = nextCall();
+        Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u3"); // u2 joins the call in flight
+        Future<ExecutionResult> c = request(subgraph, "acme", "u3", "u4", "u1");
+        awaitWaitingKeys(subgraph, 2); // u3 and u4 wait; u1 and u2 ride on the first call
+
+        first.answerAll();
+        Call second = nextCall();
+        assertThat(second.keys()).containsExactly("u3", "u4");
+        assertThat(second.env().requests()).isEqualTo(2);
+        second.answerAll();
+
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1", "acme:u2");
+        assertThat(names(b.get(30, TimeUnit.SECONDS))).containsExactly("acme:u2", "acme:u3");
+        assertThat(names(c.get(30, TimeUnit.SECONDS))).containsExactly("acme:u3", "acme:u4", "acme:u1");
+        assertThat(calls).isEmpty(); // 3 requests, 7 representations, 4 distinct keys: 2 backend calls
+        assertThat(subgraph.entities.keyResolvers()[0].batcher().groupCount()).isZero();
+    }
+
+    @Test
+    void twoScopesNeverShareACall() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        Future<ExecutionResult> b = request(subgraph, "globex", "u1");
+        Call one = nextCall();
+        Call two = nextCall(); // each scope had no call in flight: both went at once, apart
+        assertThat(List.of(one.env().scope(), two.env().scope())).containsExactlyInAnyOrder("acme", "globex");
+        one.answerAll();
+        two.answerAll();
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1");
+        assertThat(names(b.get(30, TimeUnit.SECONDS))).containsExactly("globex:u1");
+    }
+
+    @Test
+    void sixteenThreadsOfSmallRequestsInTwoScopesGetExactlyTheirOwnKeysInOrder() throws Exception {
+        ExecutorService backendPool = Executors.newFixedThreadPool(2);
+        AtomicInteger backendCalls = new AtomicInteger();
+        AtomicInteger mixedCalls = new AtomicInteger();
+        try {
+            TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(Duration.ofMillis(1)).build(),
+                    EntityBatchLoader.mappedAsync((List<String> keys, BatchEnvironment env) ->
+                            CompletableFuture.supplyAsync(() -> {
+                                backendCalls.incrementAndGet();
+                                Map<String, Object> out = new LinkedHashMap<>();
+                                for (String k : keys) {
+                                    if (!k.startsWith(env.scope() + "-")) {
+                                        mixedCalls.incrementAndGet(); // a key of the other scope in this call
+                                    }
+                                    out.put(k, new TestSubgraph.User(k, env.scope() + ":" + k));
+                                }
+                                return out;
+                            }, backendPool)));
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> threads = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                threads.add(clients.submit(() -> {
+                    start.await();
+                    String tenant = thread % 2 == 0 ? "acme" : "globex";
+                    int done = 0;
+                    for (int r = 0; r < 300; r++) {
+                        int n = 1 + (thread + r) % 5;
+                        String[] ids = new String[n];
+                        for (int i = 0; i < n; i++) {
+                            ids[i] = tenant + "-u" + ((thread * 7 + r * 3 + i * 11) % 40); // keys shared by threads
+                        }
+                        ExecutionResult result = subgraph.entities(reps(ids), SELECTION,
+                                c -> c.of("tenant", tenant));
+                        assertThat(result.getErrors()).isEmpty();
+                        List<Object> expected = new ArrayList<>();
+                        for (String id : ids) {
+                            expected.add(tenant + ":" + id);
+                        }
+                        assertThat(names(result)).isEqualTo(expected);
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            start.countDown();
+            int requests = 0;
+            for (Future<Integer> f : threads) {
+                requests += f.get(120, TimeUnit.SECONDS);
+            }
+            System.out.printf("16 threads, 2 scopes: %d requests, %d backend calls%n", requests, backendCalls.get());
+            assertThat(requests).isEqualTo(16 * 300);
+            assertThat(mixedCalls).hasValue(0);
+            assertThat(backendCalls.get()).isPositive().isLessThanOrEqualTo(requests);
+        } finally {
+            backendPool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedCallOrAFailedKeyReachesOnlyTheRequestsThatAskedForThem() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        Call first = nextCall();
+        Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u5");
+        Future<ExecutionResult> c = request(subgraph, "acme", "u1", "u3");
+        awaitWaitingKeys(subgraph, 3);
+
+        first.answer().completeExceptionally(new IllegalStateException("database down"));
+        Call second = nextCall();
+        assertThat(second.keys()).containsExactly("u2", "u5", "u3");
+        Map<String, Object> answers = new LinkedHashMap<>();
+        answers.put("u2", new TestSubgraph.User("u2", "acme:u2"));
+        answers.put("u5", Try.failed(new IllegalStateException("row u5 is corrupt")));
+        answers.put("u3", new TestSubgraph.User("u3", "acme:u3"));
+        second.answer().complete(answers);
+
+        ExecutionResult ra = a.get(30, TimeUnit.SECONDS);
+        ExecutionResult rb = b.get(30, TimeUnit.SECONDS);
+        ExecutionResult rc = c.get(30, TimeUnit.SECONDS);
+        assertThat(ra.getErrors()).extracting(e -> e.getExtensions().get("code")).containsExactly("ENTITY_BATCH_FAILED");
+        assertThat(names(rb)).containsExactly("acme:u2", null);
+        assertThat(rb.getErrors()).extracting(e -> e.getExtensions().get("code")).containsExactly("ENTITY_KEY_FAILED");
+        assertThat(names(rc)).containsExactly(null, "acme:u3");
+        assertThat(rc.getErrors()).extracting(e -> e.getExtensions().get("code")).containsExactly("ENTITY_BATCH_FAILED");
+    }
+
+    @Test
+    void pastTheWaitingKeysLimitARequestIsToldBusyAtOnceAndTheGroupRecovers() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).maxWaitingKeys(2).build(),
+                gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        Call first = nextCall();
+        Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u3");
+        awaitWaitingKeys(subgraph, 2);
+
+        ExecutionResult busy = request(subgraph, "acme", "u4").get(30, TimeUnit.SECONDS); // no call needed
+        assertThat(busy.getErrors()).singleElement().satisfies(e -> {
+            assertThat(e.getExtensions().get("code")).isEqualTo("ENTITY_BATCH_FAILED");
+            assertThat(e.getMessage()).contains("the backend is busy");
+        });
+
+        first.answerAll();
+        nextCall().answerAll();
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1");
+        assertThat(names(b.get(30, TimeUnit.SECONDS))).containsExactly("acme:u2", "acme:u3");
+
+        Future<ExecutionResult> later = request(subgraph, "acme", "u4");
+        nextCall().answerAll();
+        assertThat(names(later.get(30, TimeUnit.SECONDS))).containsExactly("acme:u4");
+    }
+
+    @Test
+    void aRequestWithoutAScopeIsNeverMerged() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        Call first = nextCall();
+        Future<ExecutionResult> noScope = clients.submit(() -> subgraph.entities(reps("u1"), SELECTION));
+        Call own = nextCall(); // not held behind acme's call, not joined to it
+        assertThat(own.env().scope()).isNull();
+        assertThat(own.env().context()).isNotNull();
+        own.answerAll();
+        first.answerAll();
+        assertThat(names(noScope.get(30, TimeUnit.SECONDS))).containsExactly("null:u1");
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1");
+    }
+
+    @Test
+    void directModeBypassesTheBatcher() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        subgraph.entities.modeSwitch().set(FederationMode.DIRECT, "test");
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
+        Call one = nextCall();
+        assertThat(one.keys()).containsExactly("u1");
+        assertThat(one.env().mode()).isEqualTo(FederationMode.DIRECT);
+        one.answerAll();
+        nextCall().answerAll();
+        assertThat(a.get(30, TimeUnit.SECONDS).getErrors()).isEmpty();
+    }
+
+    @Test
+    void aSynchronousBatchFunctionNeedsABatchExecutor() {
+        assertThatThrownBy(() -> FederatedEntities.builder()
+                .options(FederationOptions.custom().crossRequest(CrossRequestBatching.ofDefaults()).build())
+                .entity(EntityType.named("User")
+                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, Object>mapped(
+                                (List<String> ids) -> Map.of()))
+                        .build())
+                .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cross-request batching of User needs FederationOptions.batchExecutor");
+        assertThatThrownBy(() -> CrossRequestBatching.custom().window(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> CrossRequestBatching.custom().maxWaitingKeys(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aTypeCanTurnTheOptionsDefaultOff() throws Exception {
+        TestSubgraph subgraph = new TestSubgraph(FederatedEntities.builder()
+                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
+                .options(FederationOptions.custom().crossRequest(CrossRequestBatching.ofDefaults()).build())
+                .entity(EntityType.named("User").javaClass(TestSubgraph.User.class)
+                        .key("id", rep -> rep.getString("id"), gated()).crossRequest(null).build())
+                .build());
+        assertThat(subgraph.entities.keyResolvers()[0].merges()).isFalse();
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        Call call = nextCall();
+        assertThat(call.env().context()).isNotNull();
+        call.answerAll();
+        assertThat(a.get(30, TimeUnit.SECONDS).getErrors()).isEmpty();
+    }
+}
