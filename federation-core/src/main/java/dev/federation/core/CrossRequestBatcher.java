@@ -70,7 +70,7 @@ final class CrossRequestBatcher<K> {
      */
     CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline) {
         Request request = new Request(keys.size());
-        List<List<Slot<K>>> now;
+        List<Batch<K>> now;
         Group group;
         while (true) {
             group = groups.computeIfAbsent(scope, Group::new);
@@ -100,7 +100,7 @@ final class CrossRequestBatcher<K> {
             }
             break;
         }
-        for (List<Slot<K>> batch : now) {
+        for (Batch<K> batch : now) {
             dispatch(group, batch);
         }
         CompletableFuture<Object[]> f = request.future;
@@ -119,16 +119,19 @@ final class CrossRequestBatcher<K> {
     }
 
     /** Calls the batch function for {@code batch} (its keys moved to in flight already) and answers its waiters. */
-    private void dispatch(Group group, List<Slot<K>> batch) {
-        List<K> keys = new ArrayList<>(batch.size());
-        int requests = 0;
-        for (Slot<K> s : batch) {
-            keys.add(s.key);
-            requests += s.waiters.size(); // an upper bound: a request with several keys here counts once each
+    private void dispatch(Group group, Batch<K> batch) {
+        Object[] out = new Object[batch.keys.size()];
+        CompletableFuture<Void> done;
+        try {
+            done = resolver.call(batch.keys, null, 0, FederationMode.BATCHED, 0, null, out, group.scope,
+                    Long.MAX_VALUE, batch.requests, Math.max(0, System.nanoTime() - batch.firstArrival));
+        } catch (RuntimeException | Error e) {
+            // call() answers failures as KeyFailures; anything else must still free the keys and the slot
+            java.util.Arrays.fill(out, new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
+                    "Failed to resolve " + resolver.typename + " (" + resolver.shape + ")", e));
+            completed(group, batch, out);
+            throw e;
         }
-        Object[] out = new Object[keys.size()];
-        CompletableFuture<Void> done = resolver.call(keys, null, 0, FederationMode.BATCHED, 0, null, out,
-                group.scope, Long.MAX_VALUE, distinctRequests(batch, requests));
         if (done.isDone()) {
             completed(group, batch, out);
         } else {
@@ -136,55 +139,72 @@ final class CrossRequestBatcher<K> {
         }
     }
 
-    private static <K> int distinctRequests(List<Slot<K>> batch, int upperBound) {
-        if (upperBound <= 1) {
-            return upperBound;
-        }
-        java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Slot<K> s : batch) {
-            for (Waiter w : s.waiters) {
-                seen.add(w.request);
-            }
-        }
-        return seen.size();
-    }
-
-    private void completed(Group group, List<Slot<K>> batch, Object[] out) {
-        List<List<Slot<K>>> next;
+    private void completed(Group group, Batch<K> batch, Object[] out) {
+        List<Batch<K>> next;
         synchronized (group) {
-            for (Slot<K> s : batch) {
+            for (Slot<K> s : batch.slots) {
                 group.inFlight.remove(s.key);
             }
             group.calls--;
-            next = group.takeOnCompletion();
+            next = group.takeAll();
             group.retireIfIdle();
         }
         // no waiter joins a slot once it left inFlight, so the lists are read after the last write
-        for (int j = 0; j < batch.size(); j++) {
+        for (int j = 0; j < batch.slots.size(); j++) {
             Object answer = out[j];
-            for (Waiter w : batch.get(j).waiters) {
+            for (Waiter w : batch.slots.get(j).waiters) {
                 w.request.answer(w.index, answer);
             }
         }
-        for (List<Slot<K>> b : next) {
+        for (Batch<K> b : next) {
             dispatch(group, b);
         }
     }
 
     private void windowPassed(Group group) {
-        List<List<Slot<K>>> now;
+        List<Batch<K>> now;
         synchronized (group) {
             group.timerArmed = false;
             now = group.takeAll();
         }
-        for (List<Slot<K>> b : now) {
+        for (Batch<K> b : now) {
             dispatch(group, b);
+        }
+    }
+
+    /**
+     * Keys taken for one call, with what was true of them when taken (under the group's monitor): later
+     * waiters may still join its slots until the call completes, so only {@link #completed} reads them again.
+     */
+    static final class Batch<K> {
+        final List<Slot<K>> slots;
+        final List<K> keys;
+        final int requests;
+        final long firstArrival;
+
+        Batch(List<Slot<K>> slots) {
+            this.slots = slots;
+            this.keys = new ArrayList<>(slots.size());
+            java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            long first = Long.MAX_VALUE;
+            for (Slot<K> s : slots) {
+                keys.add(s.key);
+                for (Waiter w : s.waiters) {
+                    seen.add(w.request);
+                }
+                if (first == Long.MAX_VALUE || s.arrived - first < 0) {
+                    first = s.arrived;
+                }
+            }
+            this.requests = seen.size();
+            this.firstArrival = first;
         }
     }
 
     /** One key of a group and the requests waiting for it. */
     static final class Slot<K> {
         final K key;
+        final long arrived = System.nanoTime();
         final List<Waiter> waiters = new ArrayList<>(2);
 
         Slot(K key) {
@@ -256,11 +276,11 @@ final class CrossRequestBatcher<K> {
         }
 
         /** A request arrived: what to dispatch at once, and the window armed for what waits. */
-        List<List<Slot<K>>> takeOnArrival(long deadline) {
+        List<Batch<K>> takeOnArrival(long deadline) {
             if (calls == 0) {
                 return takeAll(); // no call in flight: no reason to wait
             }
-            List<List<Slot<K>>> out = new ArrayList<>(1);
+            List<Batch<K>> out = new ArrayList<>(1);
             while (waiting.size() >= maxBatchSize && calls < settings.maxCallsInFlight()) {
                 out.add(take());
             }
@@ -275,24 +295,19 @@ final class CrossRequestBatcher<K> {
             return out;
         }
 
-        /** A call completed: the keys that waited for it go now, as far as the calls in flight allow. */
-        List<List<Slot<K>>> takeOnCompletion() {
-            return takeAll();
-        }
-
         /** Every waiting key, in calls of at most {@code maxBatchSize}, as far as the calls in flight allow. */
-        List<List<Slot<K>>> takeAll() {
+        List<Batch<K>> takeAll() {
             if (waiting.isEmpty() || calls >= settings.maxCallsInFlight()) {
                 return List.of();
             }
-            List<List<Slot<K>>> out = new ArrayList<>(1);
+            List<Batch<K>> out = new ArrayList<>(1);
             while (!waiting.isEmpty() && calls < settings.maxCallsInFlight()) {
                 out.add(take());
             }
             return out;
         }
 
-        private List<Slot<K>> take() {
+        private Batch<K> take() {
             int n = Math.min(maxBatchSize, waiting.size());
             List<Slot<K>> batch = new ArrayList<>(n);
             Iterator<Slot<K>> it = waiting.values().iterator();
@@ -303,7 +318,7 @@ final class CrossRequestBatcher<K> {
                 batch.add(s);
             }
             calls++;
-            return batch;
+            return new Batch<>(batch);
         }
 
         /** Drops the group from the map when nothing waits and nothing is in flight. */

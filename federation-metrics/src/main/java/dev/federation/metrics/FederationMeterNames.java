@@ -25,6 +25,10 @@ public final class FederationMeterNames {
     public static final String DEFAULT_BACKEND_CALLS = "federation.backend.calls";
     /** Distribution summary of the keys of each batch call, by {@code typename}. */
     public static final String DEFAULT_BATCH_SIZE = "federation.batch.size";
+    /** Distribution summary of the requests each batch call serves (above 1 with cross-request batching). */
+    public static final String DEFAULT_BATCH_REQUESTS = "federation.batch.requests";
+    /** Timer of the time keys waited before their batch call (cross-request batching), by {@code typename}. */
+    public static final String DEFAULT_BATCH_WAIT = "federation.batch.wait";
     /** Timer of each backend call, by {@code typename}. */
     public static final String DEFAULT_ENTITY_RESOLUTION = "federation.entity.resolution";
     /** Timer of each {@code _entities} field, by {@code outcome}. */
@@ -47,6 +51,8 @@ public final class FederationMeterNames {
     private final String entityLoads;
     private final String backendCalls;
     private final String batchSize;
+    private final String batchRequests;
+    private final String batchWait;
     private final String entityResolution;
     private final String entitiesRequests;
     private final String batchEffectiveness;
@@ -60,6 +66,8 @@ public final class FederationMeterNames {
         this.entityLoads = b.entityLoads;
         this.backendCalls = b.backendCalls;
         this.batchSize = b.batchSize;
+        this.batchRequests = b.batchRequests;
+        this.batchWait = b.batchWait;
         this.entityResolution = b.entityResolution;
         this.entitiesRequests = b.entitiesRequests;
         this.batchEffectiveness = b.batchEffectiveness;
@@ -120,6 +128,16 @@ public final class FederationMeterNames {
         return entityRejections;
     }
 
+    /** Name of the distribution summary of requests per batch call. */
+    public String batchRequests() {
+        return batchRequests;
+    }
+
+    /** Name of the timer of the time keys waited before their batch call. */
+    public String batchWait() {
+        return batchWait;
+    }
+
     /** Name of the health gauge. */
     public String health() {
         return health;
@@ -137,7 +155,8 @@ public final class FederationMeterNames {
 
     @Override
     public String toString() {
-        return "FederationMeterNames{" + entityLoads + ", " + backendCalls + ", " + batchSize + ", "
+        return "FederationMeterNames{" + entityLoads + ", " + backendCalls + ", " + batchSize + ", " + batchRequests
+                + ", " + batchWait + ", "
                 + entityResolution + ", " + entitiesRequests + ", " + batchEffectiveness + ", " + mode + ", "
                 + entityRejections + ", " + health + ", " + healthRollbacks + ", cache " + cachePrefix + "*}";
     }
@@ -147,6 +166,8 @@ public final class FederationMeterNames {
         private String entityLoads = DEFAULT_ENTITY_LOADS;
         private String backendCalls = DEFAULT_BACKEND_CALLS;
         private String batchSize = DEFAULT_BATCH_SIZE;
+        private String batchRequests = DEFAULT_BATCH_REQUESTS;
+        private String batchWait = DEFAULT_BATCH_WAIT;
         private String entityResolution = DEFAULT_ENTITY_RESOLUTION;
         private String entitiesRequests = DEFAULT_ENTITIES_REQUESTS;
         private String batchEffectiveness = DEFAULT_BATCH_EFFECTIVENESS;
@@ -176,6 +197,8 @@ public final class FederationMeterNames {
             entityLoads = reprefix(prefix, entityLoads);
             backendCalls = reprefix(prefix, backendCalls);
             batchSize = reprefix(prefix, batchSize);
+            batchRequests = reprefix(prefix, batchRequests);
+            batchWait = reprefix(prefix, batchWait);
             entityResolution = reprefix(prefix, entityResolution);
             entitiesRequests = reprefix(prefix, entitiesRequests);
             batchEffectiveness = reprefix(prefix, batchEffectiveness);
@@ -206,6 +229,18 @@ public final class FederationMeterNames {
         /** @param name name of the batch size distribution summary */
         public Builder batchSize(String name) {
             this.batchSize = check("batchSize", name);
+            return this;
+        }
+
+        /** @param name name of the distribution summary of requests per batch call */
+        public Builder batchRequests(String name) {
+            this.batchRequests = check("batchRequests", name);
+            return this;
+        }
+
+        /** @param name name of the timer of the wait before a batch call */
+        public Builder batchWait(String name) {
+            this.batchWait = check("batchWait", name);
             return this;
         }
 

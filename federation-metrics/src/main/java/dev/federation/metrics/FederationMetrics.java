@@ -277,6 +277,10 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         TypeMeters t = type(call.typename());
         Observed o = call.keyShape() == null ? t.userLoader : call.mode() == FederationMode.BATCHED ? t.batched
                 : t.direct;
+        if (o == t.batched) {
+            t.batchRequests().record(call.requests());
+            t.batchWait().record(call.waitNanos(), TimeUnit.NANOSECONDS);
+        }
         if (o.windowObservation == null) {
             // the window's observation depends on the kind of call alone, as this one does
             o.windowObservation = window.batchStarted(call);
@@ -327,6 +331,8 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
         final AtomicReferenceArray<Counter> loads = new AtomicReferenceArray<>(LoadOutcome.values().length);
         final AtomicReferenceArray<Counter> calls = new AtomicReferenceArray<>(4);
         volatile @Nullable DistributionSummary batchSize;
+        volatile @Nullable DistributionSummary batchRequests;
+        volatile @Nullable Timer batchWait;
         volatile @Nullable Timer resolution;
         final Observed batched = new Observed(this, true, false);
         final Observed direct = new Observed(this, false, false);
@@ -379,6 +385,34 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
                 batchSize = s;
             }
             return s;
+        }
+
+        DistributionSummary batchRequests() {
+            DistributionSummary s = batchRequests;
+            if (s == null) {
+                s = DistributionSummary.builder(names.batchRequests())
+                        .description("Requests one batch call serves, by typename: 1, or more when cross-request "
+                                + "batching merged concurrent requests")
+                        .tag("typename", typename)
+                        .serviceLevelObjectives(batchSizeBoundaries)
+                        .register(meters);
+                batchRequests = s;
+            }
+            return s;
+        }
+
+        Timer batchWait() {
+            Timer t = batchWait;
+            if (t == null) {
+                t = Timer.builder(names.batchWait())
+                        .description("Time the keys of a batch call waited for it (cross-request batching: a call "
+                                + "of their group in flight), by typename; 0 when dispatched at once")
+                        .tag("typename", typename)
+                        .serviceLevelObjectives(latencyBoundaries)
+                        .register(meters);
+                batchWait = t;
+            }
+            return t;
         }
 
         Timer resolution() {

@@ -29,6 +29,10 @@ public final class BatchLogFields {
     public static final String MODE = "mode";
     /** How many keys went to the batch function. */
     public static final String BATCH_SIZE = "batch_size";
+    /** How many requests the call served: 1, or more when cross-request batching merged them. */
+    public static final String REQUESTS = "requests";
+    /** How long its keys waited for the call, in milliseconds (cross-request batching; 0 when at once). */
+    public static final String WAIT_MS = "wait_ms";
     /** How many keys got an entity. */
     public static final String ENTITY_COUNT = "entity_count";
     /** How many keys of the group the cross-request cache served instead of the backend. */

@@ -49,6 +49,12 @@ public final class FederationSpans {
     public static final AttributeKey<Long> DATALOADER_CACHE_HIT_COUNT =
             AttributeKey.longKey("graphql.dataloader.cache.hit_count");
 
+    /** Batch span: how many requests the call serves (above 1 when cross-request batching merged them). */
+    public static final AttributeKey<Long> BATCH_REQUESTS = AttributeKey.longKey("federation.batch.requests");
+
+    /** Batch span: how long its keys waited for the call, in nanoseconds (cross-request batching). */
+    public static final AttributeKey<Long> BATCH_WAIT_NANOS = AttributeKey.longKey("federation.batch.wait_ns");
+
     /** Batch span: the entity type (for a service's own DataLoader, its name). */
     public static final AttributeKey<String> TYPENAME = AttributeKey.stringKey("federation.typename");
 

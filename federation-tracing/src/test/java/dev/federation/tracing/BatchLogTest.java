@@ -68,8 +68,8 @@ class BatchLogTest {
             assertThat(e.getLevel()).isEqualTo(Level.DEBUG);
             Map<String, Object> fields = LogCapture.fields(e);
             assertThat(fields).containsOnlyKeys("operation", "request_id", "typename", "loader", "mode",
-                    "batch_size", "entity_count", "cached_count", "missing_count", "key_error_count", "duration_ms",
-                    "trace_id", "span_id");
+                    "batch_size", "requests", "wait_ms", "entity_count", "cached_count", "missing_count",
+                    "key_error_count", "duration_ms", "trace_id", "span_id");
             assertThat(fields)
                     .containsEntry("operation", "federation_batch_load")
                     .containsEntry("request_id", "req-42")
@@ -77,6 +77,8 @@ class BatchLogTest {
                     .containsEntry("loader", "User(id)")
                     .containsEntry("mode", "batched")
                     .containsEntry("batch_size", 3)
+                    .containsEntry("requests", 1)
+                    .containsEntry("wait_ms", 0.0)
                     .containsEntry("entity_count", 2)
                     .containsEntry("cached_count", 0)
                     .containsEntry("missing_count", 1)

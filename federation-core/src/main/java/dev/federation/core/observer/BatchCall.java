@@ -15,8 +15,18 @@ import org.jspecify.annotations.Nullable;
  * @param size how many keys go to the backend in this call
  * @param cachedCount how many keys of the same group were served by the cross-request cache instead (counted
  *     on the first call of a group that is split in several)
- * @param context the request's GraphQL context, or {@code null}
+ * @param context the request's GraphQL context, or {@code null} (always for a merged call of cross-request
+ *     batching, whose keys come from several requests)
+ * @param requests how many requests the call serves: 1, or more for a merged call of cross-request batching
+ * @param waitNanos how long its keys waited for it, from the first key's arrival to the call (0 when
+ *     dispatched at once)
  */
 public record BatchCall(String loaderName, String typename, @Nullable String keyShape, FederationMode mode,
-        int size, int cachedCount, @Nullable GraphQLContext context) {
+        int size, int cachedCount, @Nullable GraphQLContext context, int requests, long waitNanos) {
+
+    /** A call of one request, dispatched at once. */
+    public BatchCall(String loaderName, String typename, @Nullable String keyShape, FederationMode mode, int size,
+            int cachedCount, @Nullable GraphQLContext context) {
+        this(loaderName, typename, keyShape, mode, size, cachedCount, context, 1, 0);
+    }
 }

@@ -64,6 +64,8 @@ final class BatchLog {
                 .addKeyValue(BatchLogFields.LOADER, call.loaderName())
                 .addKeyValue(BatchLogFields.MODE, TracingObserver.modeValue(call.mode()))
                 .addKeyValue(BatchLogFields.BATCH_SIZE, call.size())
+                .addKeyValue(BatchLogFields.REQUESTS, call.requests())
+                .addKeyValue(BatchLogFields.WAIT_MS, Math.round(call.waitNanos() / 1_000.0) / 1_000.0)
                 .addKeyValue(BatchLogFields.ENTITY_COUNT, result.entityCount())
                 .addKeyValue(BatchLogFields.CACHED_COUNT, call.cachedCount())
                 .addKeyValue(BatchLogFields.MISSING_COUNT, result.missingCount())

@@ -108,7 +108,9 @@ public final class TracingObserver implements FederationObserver {
                     .setAttribute(FederationSpans.DATALOADER_BATCH_SIZE, (long) call.size())
                     .setAttribute(FederationSpans.DATALOADER_CACHE_HIT_COUNT, (long) call.cachedCount())
                     .setAttribute(FederationSpans.TYPENAME, call.typename())
-                    .setAttribute(FederationSpans.MODE, modeValue(call.mode()));
+                    .setAttribute(FederationSpans.MODE, modeValue(call.mode()))
+                    .setAttribute(FederationSpans.BATCH_REQUESTS, (long) call.requests())
+                    .setAttribute(FederationSpans.BATCH_WAIT_NANOS, call.waitNanos());
             if (call.keyShape() != null) {
                 b.setAttribute(FederationSpans.KEY_SHAPE, call.keyShape());
             }
