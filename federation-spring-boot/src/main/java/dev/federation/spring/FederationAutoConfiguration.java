@@ -1,6 +1,7 @@
 package dev.federation.spring;
 
 import com.apollographql.federation.graphqljava.Federation;
+import dev.federation.core.CrossRequestBatching;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationModeSwitch;
@@ -9,10 +10,13 @@ import dev.federation.core.FederationStatistics;
 import dev.federation.core.observer.FederationObserver;
 import graphql.GraphQL;
 import graphql.execution.instrumentation.dataloader.EmptyDataLoaderRegistryInstance;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.dataloader.DataLoaderRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -55,16 +59,44 @@ public class FederationAutoConfiguration {
         return FederationModeSwitch.of(properties.startMode());
     }
 
-    /** The limits, from {@code federation.max-batch-size}, {@code max-representations}, {@code batch-timeout}. */
+    /** The name of the executor bean synchronous batch functions run on, when the app defines one. */
+    public static final String BATCH_EXECUTOR_BEAN = "federationBatchExecutor";
+
+    /**
+     * The limits, from {@code federation.max-batch-size}, {@code max-representations}, {@code batch-timeout},
+     * and cross-request batching from {@code federation.cross-request.*}. The batch executor is the bean
+     * {@value #BATCH_EXECUTOR_BEAN} when there is one; with cross-request batching on and none, Spring's
+     * {@code applicationTaskExecutor} (a merged call must not run on another request's thread).
+     */
     @Bean
     @ConditionalOnMissingBean
-    public FederationOptions federationOptions(FederationProperties p) {
+    public FederationOptions federationOptions(FederationProperties p, BeanFactory beans) {
         FederationOptions.Builder b = FederationOptions.custom();
         valid("federation.max-batch-size", p.getMaxBatchSize(), () -> b.maxBatchSize(p.getMaxBatchSize()));
         valid("federation.max-representations", p.getMaxRepresentations(),
                 () -> b.maxRepresentations(p.getMaxRepresentations()));
         valid("federation.batch-timeout", p.getBatchTimeout(), () -> b.batchTimeout(p.getBatchTimeout()));
+        Executor executor = executor(beans, BATCH_EXECUTOR_BEAN);
+        FederationProperties.CrossRequest c = p.getCrossRequest();
+        if (c.isEnabled()) {
+            String q = "federation.cross-request.";
+            CrossRequestBatching.Builder cb = CrossRequestBatching.custom();
+            valid(q + "window", c.getWindow(), () -> cb.window(c.getWindow()));
+            valid(q + "max-calls-in-flight", c.getMaxCallsInFlight(),
+                    () -> cb.maxCallsInFlight(c.getMaxCallsInFlight()));
+            valid(q + "max-waiting-keys", c.getMaxWaitingKeys(), () -> cb.maxWaitingKeys(c.getMaxWaitingKeys()));
+            b.crossRequest(cb.build());
+            if (executor == null) {
+                executor = executor(beans, "applicationTaskExecutor");
+            }
+        }
+        b.batchExecutor(executor);
         return b.build();
+    }
+
+    private static @Nullable Executor executor(BeanFactory beans, String name) {
+        return beans.containsBean(name) && beans.isTypeMatch(name, Executor.class)
+                ? beans.getBean(name, Executor.class) : null;
     }
 
     /** Counts per type for the {@code federation} actuator endpoint's views. */

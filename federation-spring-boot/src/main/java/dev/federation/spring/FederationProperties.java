@@ -36,6 +36,7 @@ public class FederationProperties {
     /** Time one batch function call may take; then its keys fail with ENTITY_BATCH_TIMEOUT. */
     private Duration batchTimeout = Duration.ofSeconds(30);
 
+    private final CrossRequest crossRequest = new CrossRequest();
     private final Health health = new Health();
     private final Metrics metrics = new Metrics();
     private final Tracing tracing = new Tracing();
@@ -89,12 +90,71 @@ public class FederationProperties {
         return health;
     }
 
+    public CrossRequest getCrossRequest() {
+        return crossRequest;
+    }
+
     public Metrics getMetrics() {
         return metrics;
     }
 
     public Tracing getTracing() {
         return tracing;
+    }
+
+    /**
+     * {@code federation.cross-request.*}: cross-request batching for every entity type (an {@code EntityType}
+     * may say otherwise).
+     */
+    public static class CrossRequest {
+
+        /**
+         * Whether the keys of concurrent requests of one type and batch scope (the cache scope) share backend
+         * calls. Synchronous batch functions then run on the bean named federationBatchExecutor, else on Spring's
+         * applicationTaskExecutor.
+         */
+        private boolean enabled = false;
+
+        /** Longest time keys wait while a call of their group is in flight, before they go anyway. */
+        private Duration window = Duration.ofMillis(2);
+
+        /** Most calls of one group (type, key shape, scope) in flight at once. */
+        private int maxCallsInFlight = 4;
+
+        /** Most keys of one group waiting for a call; past it, requests are answered busy (ENTITY_BATCH_FAILED). */
+        private int maxWaitingKeys = 10000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getMaxCallsInFlight() {
+            return maxCallsInFlight;
+        }
+
+        public void setMaxCallsInFlight(int maxCallsInFlight) {
+            this.maxCallsInFlight = maxCallsInFlight;
+        }
+
+        public int getMaxWaitingKeys() {
+            return maxWaitingKeys;
+        }
+
+        public void setMaxWaitingKeys(int maxWaitingKeys) {
+            this.maxWaitingKeys = maxWaitingKeys;
+        }
     }
 
     /** {@code federation.health.*}: the health monitor (needs federation-health; the starter brings it). */

@@ -234,6 +234,41 @@ class FederationAutoConfigurationTest {
                         .hasMessageContaining("federation.health.when-direct-is-worse"));
     }
 
+    /** A batch executor of the app's own, under the name the auto-configuration looks for. */
+    @Configuration(proxyBeanMethods = false)
+    static class BatchExecutor {
+        @Bean(name = FederationAutoConfiguration.BATCH_EXECUTOR_BEAN, destroyMethod = "shutdown")
+        java.util.concurrent.ExecutorService federationBatchExecutor() {
+            return java.util.concurrent.Executors.newFixedThreadPool(2);
+        }
+    }
+
+    @Test
+    void crossRequestBatchingIsConfiguredFromPropertiesOnTheAppsBatchExecutor() {
+        runner.withUserConfiguration(BatchExecutor.class)
+                .withPropertyValues("federation.cross-request.enabled=true", "federation.cross-request.window=5ms",
+                        "federation.cross-request.max-calls-in-flight=2", "federation.cross-request.max-waiting-keys=500")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    dev.federation.core.FederationOptions options = context.getBean(
+                            dev.federation.core.FederationOptions.class);
+                    assertThat(options.crossRequest()).isNotNull();
+                    assertThat(options.crossRequest().window()).isEqualTo(java.time.Duration.ofMillis(5));
+                    assertThat(options.crossRequest().maxCallsInFlight()).isEqualTo(2);
+                    assertThat(options.crossRequest().maxWaitingKeys()).isEqualTo(500);
+                    assertThat(options.batchExecutor()).isSameAs(
+                            context.getBean(FederationAutoConfiguration.BATCH_EXECUTOR_BEAN));
+                    ExecutionResult result = entities(context.getBean(GraphQlSource.class).graphQl(), 30);
+                    assertThat(result.getErrors()).isEmpty();
+                    assertThat(context.getBean(App.class).calls).singleElement().asList().hasSize(30);
+                });
+        runner.withPropertyValues("federation.cross-request.enabled=true").run(context -> assertThat(context)
+                .hasFailed().getFailure().rootCause().hasMessageContaining("needs FederationOptions.batchExecutor"));
+        runner.withPropertyValues("federation.cross-request.enabled=true", "federation.cross-request.window=0s")
+                .withUserConfiguration(BatchExecutor.class).run(context -> assertThat(context).hasFailed()
+                        .getFailure().rootCause().hasMessageContaining("federation.cross-request.window"));
+    }
+
     @Test
     void aBadValueFailsStartupNamingThePropertyAndTheValue() {
         runner.withPropertyValues("federation.max-batch-size=0").run(context -> assertThat(context).hasFailed()
