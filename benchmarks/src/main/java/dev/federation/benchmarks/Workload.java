@@ -126,6 +126,25 @@ final class Workload {
         return new Workload(size + " small", 1, typenames, ids);
     }
 
+    /**
+     * A small request of {@code size} {@code User} representations drawn uniformly from every row, so that
+     * concurrent requests share few keys and merged calls can grow past the few dozen rows of a skewed pool.
+     */
+    static Workload smallUniform(int size, long seed) {
+        requireRange("size", size, MAX_REPRESENTATIONS);
+        Random random = new Random(seed);
+        List<String> typenames = new ArrayList<>(size);
+        List<String> ids = new ArrayList<>(size);
+        while (ids.size() < size) {
+            String id = Backend.id("User", random.nextInt(Backend.ROWS));
+            if (!ids.contains(id)) {
+                typenames.add("User");
+                ids.add(id);
+            }
+        }
+        return new Workload(size + " uniform", 1, typenames, ids);
+    }
+
     private static void requireRange(String name, int value, int max) {
         if (value < 1 || value > max) {
             throw new IllegalArgumentException(name + " must be in 1.." + max + ", was " + value);

@@ -1,14 +1,16 @@
 package dev.federation.examples;
 
+import dev.federation.core.CrossRequestBatching;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.FederationMode;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.observability.SubgraphObservability;
-import dev.federation.health.HealthMonitorConfig;
 import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.SubgraphConfig;
+import dev.federation.health.HealthMonitorConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,8 +44,10 @@ public final class ClusterConfig {
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
     private final HealthMonitorConfig health;
+    private final @Nullable Duration crossRequestWindow;
 
     private ClusterConfig(Builder b) {
+        this.crossRequestWindow = b.crossRequestWindow;
         this.health = b.health;
         this.data = b.data;
         this.host = b.host;
@@ -109,6 +113,11 @@ public final class ClusterConfig {
         return openTelemetry;
     }
 
+    /** The window of cross-request batching for every entity type, or {@code null} when it is off. */
+    public @Nullable Duration crossRequestWindow() {
+        return crossRequestWindow;
+    }
+
     /** The health monitor's settings of every subgraph. */
     public HealthMonitorConfig health() {
         return health;
@@ -132,6 +141,7 @@ public final class ClusterConfig {
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
         private HealthMonitorConfig health = SubgraphObservability.DEFAULT_HEALTH;
+        private @Nullable Duration crossRequestWindow;
 
         private Builder() {
         }
@@ -183,6 +193,17 @@ public final class ClusterConfig {
         /** Caches Product across requests in the products subgraph. */
         public Builder productCache(EntityCacheOptions productCache) {
             this.productCache = Objects.requireNonNull(productCache, "productCache");
+            return this;
+        }
+
+        /**
+         * Turns cross-request batching on for every entity type, with this window (merged calls run on a pool of
+         * {@value SubgraphCluster#BATCH_THREADS} threads of the cluster); off when not set.
+         */
+        public Builder crossRequestWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            CrossRequestBatching.custom().window(window); // refuses a window that is not positive
+            this.crossRequestWindow = window;
             return this;
         }
 

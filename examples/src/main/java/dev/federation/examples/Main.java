@@ -11,10 +11,10 @@ import dev.federation.examples.demo.GoLiveDemo;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
 import dev.federation.examples.observability.SubgraphObservability;
-import dev.federation.health.HealthMonitorConfig;
 import dev.federation.examples.ops.StatusCommand;
-import dev.federation.metrics.FederationCacheMetrics;
 import dev.federation.examples.subgraphs.DataSettings;
+import dev.federation.health.HealthMonitorConfig;
+import dev.federation.metrics.FederationCacheMetrics;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -69,6 +69,8 @@ public final class Main {
             "    --product-cache  cache Product across requests (10,000 entries, 5 minutes)",
             "    --users N --posts N --products N   data sizes",
             "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
+            "    --cross-request-window D   merge the keys of concurrent requests of one type (for example 2ms,",
+            "                     500us): cross-request batching with this window (default: off)",
             "    --health-interval-ms N --heap-window-ms N --heap-minimum-window-ms N   the health monitor's check",
             "                     interval and heap windows (default 30 s, 1 hour, 55 minutes), shortened to try it",
             "",
@@ -94,7 +96,8 @@ public final class Main {
             Map.entry("host", true), Map.entry("mode", true), Map.entry("product-cache", false),
             Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
             Map.entry("db-round-trip-ms", true), Map.entry("health-interval-ms", true),
-            Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true));
+            Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true),
+            Map.entry("cross-request-window", true));
     /** The flags of {@code status}, and whether each takes a value. */
     static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
             "subgraphs", true);
@@ -128,6 +131,9 @@ public final class Main {
             if (!m.equals("BATCHED") && !m.equals("DIRECT")) {
                 throw new IllegalArgumentException("--mode must be BATCHED or DIRECT, was " + flags.get("mode"));
             }
+        }
+        if (flags.containsKey("cross-request-window")) {
+            duration("--cross-request-window", flags.get("cross-request-window"));
         }
         if (command.equals("status") && !flags.containsKey("prometheus")) {
             throw new IllegalArgumentException("status needs --prometheus URL");
@@ -252,6 +258,9 @@ public final class Main {
             b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
         }
         b.health(healthFlags(flags));
+        if (flags.containsKey("cross-request-window")) {
+            b.crossRequestWindow(duration("--cross-request-window", flags.get("cross-request-window")));
+        }
         ClusterConfig config = b.build();
         SubgraphCluster cluster = SubgraphCluster.start(config);
         List<AutoCloseable> extra = extraSubgraphs(config, flags, otel);
@@ -372,6 +381,26 @@ public final class Main {
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A duration written as a number and a unit: {@code 2ms}, {@code 500us}, {@code 1s}, {@code 250000ns}.
+     *
+     * @throws IllegalArgumentException naming {@code flag} for anything else, or a duration that is not positive
+     */
+    static Duration duration(String flag, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ns|us|ms|s)").matcher(value.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException(flag + " must be a positive number with a unit (ns, us, ms, s), "
+                    + "such as 2ms, was " + value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ns" -> Duration.ofNanos(n);
+            case "us" -> Duration.ofNanos(n * 1_000);
+            case "ms" -> Duration.ofMillis(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static Duration millisDuration(Map<String, String> flags, String name) {

@@ -1,7 +1,9 @@
 package dev.federation.examples;
 
+import dev.federation.core.CrossRequestBatching;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.FederationMode;
+import dev.federation.core.FederationOptions;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.SubgraphObservability;
 import dev.federation.examples.subgraphs.PostsSubgraph;
@@ -10,11 +12,14 @@ import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.examples.subgraphs.SubgraphConfig;
 import dev.federation.examples.subgraphs.UsersSubgraph;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -38,10 +43,16 @@ public final class SubgraphCluster implements AutoCloseable {
     public record Node(Subgraph subgraph, SubgraphObservability observability, SubgraphServer server) {
     }
 
-    private final Map<String, Node> nodes;
+    /** Threads of the batch executor of merged calls, when cross-request batching is on. */
+    static final int BATCH_THREADS = 16;
 
-    private SubgraphCluster(Map<String, Node> nodes) {
+    private final Map<String, Node> nodes;
+    private final @org.jspecify.annotations.Nullable ExecutorService batchExecutor;
+
+    private SubgraphCluster(Map<String, Node> nodes,
+            @org.jspecify.annotations.Nullable ExecutorService batchExecutor) {
         this.nodes = Collections.unmodifiableMap(nodes);
+        this.batchExecutor = batchExecutor;
     }
 
     /**
@@ -51,20 +62,40 @@ public final class SubgraphCluster implements AutoCloseable {
      */
     public static SubgraphCluster start(ClusterConfig config) {
         Map<String, Node> nodes = new LinkedHashMap<>();
+        // the JDBC batch functions are synchronous: merged calls run on a pool of their own
+        ExecutorService batchExecutor = config.crossRequestWindow() == null ? null
+                : Executors.newFixedThreadPool(BATCH_THREADS, r -> {
+                    Thread t = new Thread(r, "federation-batch-" + BATCH_THREAD_IDS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
-            nodes.put(UsersSubgraph.NAME, node(config, UsersSubgraph.NAME, config.usersPort(), UsersSubgraph::create));
-            nodes.put(PostsSubgraph.NAME, node(config, PostsSubgraph.NAME, config.postsPort(), PostsSubgraph::create));
-            nodes.put(ProductsSubgraph.NAME, node(config, ProductsSubgraph.NAME, config.productsPort(),
-                    ProductsSubgraph::create));
+            nodes.put(UsersSubgraph.NAME, node(config, batchExecutor, UsersSubgraph.NAME, config.usersPort(),
+                    UsersSubgraph::create));
+            nodes.put(PostsSubgraph.NAME, node(config, batchExecutor, PostsSubgraph.NAME, config.postsPort(),
+                    PostsSubgraph::create));
+            nodes.put(ProductsSubgraph.NAME, node(config, batchExecutor, ProductsSubgraph.NAME,
+                    config.productsPort(), ProductsSubgraph::create));
         } catch (RuntimeException e) {
-            new SubgraphCluster(nodes).close();
+            new SubgraphCluster(nodes, batchExecutor).close();
             throw e;
         }
-        return new SubgraphCluster(nodes);
+        return new SubgraphCluster(nodes, batchExecutor);
     }
 
-    private static Node node(ClusterConfig config, String name, int port, Function<SubgraphConfig, Subgraph> factory) {
+    private static final java.util.concurrent.atomic.AtomicInteger BATCH_THREAD_IDS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private static Node node(ClusterConfig config, @org.jspecify.annotations.Nullable ExecutorService batchExecutor,
+            String name, int port, Function<SubgraphConfig, Subgraph> factory) {
         SubgraphConfig.Builder sc = config.subgraph();
+        Duration window = config.crossRequestWindow();
+        if (window != null && batchExecutor != null) {
+            sc.options(FederationOptions.custom()
+                    .crossRequest(CrossRequestBatching.custom().window(window).build())
+                    .batchExecutor(batchExecutor)
+                    .build());
+        }
         EntityCacheOptions cache = config.productCache();
         if (cache != null) {
             sc.productCache(cache);
@@ -156,6 +187,9 @@ public final class SubgraphCluster implements AutoCloseable {
             n.server().close();
             n.observability().close();
             n.subgraph().close();
+        }
+        if (batchExecutor != null) {
+            batchExecutor.shutdownNow();
         }
     }
 }

@@ -58,6 +58,20 @@ class MainTest {
     }
 
     @Test
+    void crossRequestWindowIsADurationWithAUnit() {
+        assertThat(Main.parse(List.of("serve", "--cross-request-window", "2ms")).flags())
+                .containsEntry("cross-request-window", "2ms");
+        assertThat(Main.duration("--w", "2ms")).isEqualTo(java.time.Duration.ofMillis(2));
+        assertThat(Main.duration("--w", "500us")).isEqualTo(java.time.Duration.ofNanos(500_000));
+        assertThat(Main.duration("--w", "1s")).isEqualTo(java.time.Duration.ofSeconds(1));
+        for (String bad : List.of("2", "0ms", "-1ms", "2 minutes", "1e3ms", "ms")) {
+            assertThatThrownBy(() -> Main.parse(List.of("serve", "--cross-request-window", bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("--cross-request-window must be a positive number with a unit");
+        }
+    }
+
+    @Test
     void helpAtAnyPositionAsksForTheUsage() {
         for (List<String> args : List.of(List.of("--help"), List.of("-h"), List.of("help"),
                 List.of("serve", "--help"), List.of("demo", "--rounds", "3", "-h"), List.of("serve", "--bogus", "help"))) {
