@@ -39,7 +39,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * measured iterations, as one line starting with {@code cross-request:}.
  *
  * <p>Both variants run the same {@link FederatedEntities} with an asynchronous batch function; only
- * {@code FederationOptions.crossRequest} differs (a window of 2 ms, the defaults otherwise).
+ * {@code FederationOptions.crossRequest} differs (a window of {@code windowMicros}, 2 ms by default, the
+ * defaults otherwise).
  *
  * <p>Public and not final because JMH generates subclasses of it.
  */
@@ -64,6 +65,10 @@ public class CrossRequestBenchmark {
     @Param({"0", "1000"})
     public int backendMicros;
 
+    /** The cross-request window, in microseconds (per-request batching ignores it). */
+    @Param({"2000"})
+    public int windowMicros = 2000;
+
     private Backend backend = Backend.inMemory();
     private Subgraph subgraph = (q, v) -> {
         throw new IllegalStateException("not set up");
@@ -82,7 +87,7 @@ public class CrossRequestBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         backend = backendMicros == 0 ? Backend.inMemory() : Backend.withLatency(Duration.ofNanos(backendMicros * 1_000L));
-        subgraph = subgraph(backend, batching.equals(CROSS_REQUEST));
+        subgraph = subgraph(backend, batching.equals(CROSS_REQUEST), Duration.ofNanos(windowMicros * 1_000L));
         requests = new Workload[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
             requests[i] = Workload.smallUniform(1 + i % 5, 104_729L * i);
@@ -90,10 +95,10 @@ public class CrossRequestBenchmark {
         }
     }
 
-    static Subgraph subgraph(Backend backend, boolean crossRequest) {
+    static Subgraph subgraph(Backend backend, boolean crossRequest, Duration window) {
         FederationOptions.Builder options = FederationOptions.custom();
         if (crossRequest) {
-            options.crossRequest(CrossRequestBatching.custom().window(Duration.ofMillis(2)).build());
+            options.crossRequest(CrossRequestBatching.custom().window(window).build());
         }
         FederatedEntities entities = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
@@ -129,9 +134,9 @@ public class CrossRequestBenchmark {
     /** Prints what batching did, and releases the backend. */
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
-        System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d threads=%d requests=%d "
-                        + "backendCalls=%d callsPerRequest=%.4f keysPerCall=%.2f%n", batching, backendMicros,
-                params.getThreads(), measuredRequests, measuredCalls,
+        System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d threads=%d "
+                        + "requests=%d backendCalls=%d callsPerRequest=%.4f keysPerCall=%.2f%n", batching, backendMicros,
+                windowMicros, params.getThreads(), measuredRequests, measuredCalls,
                 measuredRequests == 0 ? Double.NaN : (double) measuredCalls / measuredRequests,
                 measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls);
         backend.close();

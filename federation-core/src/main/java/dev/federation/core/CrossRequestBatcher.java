@@ -149,15 +149,17 @@ final class CrossRequestBatcher<K> {
             next = group.takeAll();
             group.retireIfIdle();
         }
+        // the keys that waited go first: handing out answers runs each request's own continuation (the rest of
+        // its GraphQL execution) on this thread, and the next call must not wait behind them
+        for (Batch<K> b : next) {
+            dispatch(group, b);
+        }
         // no waiter joins a slot once it left inFlight, so the lists are read after the last write
         for (int j = 0; j < batch.slots.size(); j++) {
             Object answer = out[j];
             for (Waiter w : batch.slots.get(j).waiters) {
                 w.request.answer(w.index, answer);
             }
-        }
-        for (Batch<K> b : next) {
-            dispatch(group, b);
         }
     }
 

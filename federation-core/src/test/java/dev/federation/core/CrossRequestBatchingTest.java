@@ -302,6 +302,74 @@ class CrossRequestBatchingTest {
     }
 
     @Test
+    void anAbandonedRequestCancelsNobodyElsesLoad() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        @SuppressWarnings("unchecked")
+        CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
+                .batcher();
+        long deadline = KeyResolver.deadlineAfter(BATCH_TIMEOUT);
+        CompletableFuture<Object[]> a = batcher.load(List.of("u1"), "acme", deadline);
+        Call first = nextCall();
+        CompletableFuture<Object[]> abandoned = batcher.load(List.of("u2", "u3"), "acme", deadline);
+        CompletableFuture<Object[]> c = batcher.load(List.of("u3"), "acme", deadline);
+        assertThat(abandoned.cancel(true)).isTrue(); // the client went away
+
+        first.answerAll();
+        Call second = nextCall();
+        assertThat(second.keys()).containsExactly("u2", "u3"); // the abandoned request's keys still load
+        second.answerAll();
+        assertThat(((TestSubgraph.User) c.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("acme:u3");
+        assertThat(((TestSubgraph.User) a.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("acme:u1");
+        assertThat(batcher.groupCount()).isZero();
+    }
+
+    @Test
+    void modeFlipsUnderLoadLoseNoRequest() throws Exception {
+        ExecutorService backendPool = Executors.newFixedThreadPool(2);
+        try {
+            TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(Duration.ofMillis(1)).build(),
+                    EntityBatchLoader.mappedAsync((List<String> keys, BatchEnvironment env) ->
+                            CompletableFuture.supplyAsync(() -> {
+                                Map<String, Object> out = new LinkedHashMap<>();
+                                keys.forEach(k -> out.put(k, new TestSubgraph.User(k, "acme:" + k)));
+                                return out;
+                            }, backendPool)));
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                threads.add(clients.submit(() -> {
+                    start.await();
+                    for (int r = 0; r < 200; r++) {
+                        String[] ids = {"u" + (thread + r) % 30, "u" + (thread * 3 + r) % 30 + "x"};
+                        ExecutionResult result = subgraph.entities(reps(ids), SELECTION, c -> c.of("tenant", "acme"));
+                        assertThat(result.getErrors()).isEmpty();
+                        assertThat(names(result)).containsExactly("acme:" + ids[0], "acme:" + ids[1]);
+                    }
+                    return 200;
+                }));
+            }
+            start.countDown();
+            FederationModeSwitch modeSwitch = subgraph.entities.modeSwitch();
+            int flips = 0;
+            while (threads.stream().anyMatch(f -> !f.isDone()) && flips < 100_000) {
+                modeSwitch.set(flips % 2 == 0 ? FederationMode.DIRECT : FederationMode.BATCHED, "flip " + flips);
+                flips++;
+                Thread.yield();
+            }
+            modeSwitch.set(FederationMode.BATCHED, "done");
+            int answered = 0;
+            for (Future<Integer> f : threads) {
+                answered += f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(answered).isEqualTo(8 * 200);
+            assertThat(flips).isPositive();
+        } finally {
+            backendPool.shutdownNow();
+        }
+    }
+
+    @Test
     void aSynchronousBatchFunctionNeedsABatchExecutor() {
         assertThatThrownBy(() -> FederatedEntities.builder()
                 .options(FederationOptions.custom().crossRequest(CrossRequestBatching.ofDefaults()).build())

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -67,9 +68,14 @@ import org.slf4j.MDC;
  *       arrive at 1 KB/s at least; connections waiting for bytes hold no thread;</li>
  *   <li>a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from {@code Content-Length} before
  *       anything is read, or as soon as a chunked body passes the limit; headers over 16 KB get 431;</li>
- *   <li>at most {@link Builder#threads(int)} GraphQL requests run at once; one more gets 503 with
- *       {@code Retry-After}. The {@code GET} routes ({@code /health}, {@code /metrics}) do not count against
- *       that limit and have threads of their own, so they answer while {@code /graphql} is saturated;</li>
+ *   <li>a GraphQL request's body is read whole, without a thread (Jetty's asynchronous read), before the
+ *       request takes a slot, and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
+ *       then 408 and the connection is closed): a slow or stalled upload holds neither a slot nor a thread;</li>
+ *   <li>at most {@link Builder#threads(int)} GraphQL requests run at once (Jetty's {@code QoSHandler}); the
+ *       next {@link Builder#queue(int)} wait, holding no thread, for at most {@link Builder#queueTimeout};
+ *       past the queue or the wait, 503 with {@code Retry-After}. The {@code GET} routes ({@code /health},
+ *       {@code /metrics}) do not count against that limit and have threads of their own, so they answer
+ *       while {@code /graphql} is saturated;</li>
  *   <li>an exception or an {@code Error} in a handler ends that request with a 500 (no stack trace in the
  *       body) and never a worker thread;</li>
  *   <li>the {@link RequestListener}s see only known routes and methods: anything else is {@code other}, so
@@ -105,6 +111,12 @@ public final class SubgraphServer implements AutoCloseable {
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     /** Slowest accepted request body, bytes per second. */
     public static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+    /** Default time a GraphQL request's whole body may take to arrive. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    /** Default number of GraphQL requests that wait for a slot. */
+    public static final int DEFAULT_QUEUE = 512;
+    /** Default longest wait for a slot. */
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(10);
     /** Threads kept for the {@code GET} routes and Jetty's own work, beyond the GraphQL ones. */
     static final int EXTRA_THREADS = 12;
     /** The environment variable that holds the admin token. */
@@ -125,7 +137,10 @@ public final class SubgraphServer implements AutoCloseable {
     private final int threads;
     private final int maxBodyBytes;
     private final Duration idleTimeout;
-    private final Semaphore graphqlPermits;
+    private final int queue;
+    private final Duration queueTimeout;
+    private final Duration bodyTimeout;
+    private @Nullable QoSHandler qos;
     private final @Nullable FederationModeSwitch modeSwitch;
     private final byte @Nullable [] adminToken;
     private final Map<String, Route> routes;
@@ -143,7 +158,9 @@ public final class SubgraphServer implements AutoCloseable {
         this.threads = b.threads;
         this.maxBodyBytes = b.maxBodyBytes;
         this.idleTimeout = b.idleTimeout;
-        this.graphqlPermits = new Semaphore(b.threads);
+        this.queue = b.queue;
+        this.queueTimeout = b.queueTimeout;
+        this.bodyTimeout = b.bodyTimeout;
         this.modeSwitch = b.modeSwitch;
         this.adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null
                 : b.adminToken.getBytes(StandardCharsets.UTF_8);
@@ -189,7 +206,25 @@ public final class SubgraphServer implements AutoCloseable {
         c.setIdleTimeout(idleTimeout.toMillis());
         c.setAcceptQueueSize(128);
         s.addConnector(c);
-        s.setHandler(new Dispatcher());
+        QoSHandler slots = new QoSHandler(new Dispatcher()) {
+            @Override
+            protected void reject(Request request, org.eclipse.jetty.server.Response response, Callback callback,
+                    int status) {
+                busy(request, response, callback);
+            }
+
+            @Override
+            protected void failSuspended(Request request, org.eclipse.jetty.server.Response response,
+                    Callback callback, int status, Throwable failure) {
+                busy(request, response, callback);
+            }
+        };
+        slots.setMaxRequestCount(threads);
+        slots.setMaxSuspendedRequestCount(queue);
+        slots.setMaxSuspend(queueTimeout);
+        slots.includePath("/graphql");
+        slots.includeMethod("POST");
+        s.setHandler(new BodyFirst(slots));
         s.setStopTimeout(0);
         try {
             s.start();
@@ -204,9 +239,100 @@ public final class SubgraphServer implements AutoCloseable {
         }
         this.server = s;
         this.connector = c;
+        this.qos = slots;
         LOG.atInfo().addKeyValue("subgraph", name).addKeyValue("url", uri().toString())
                 .log("{} subgraph listening on {}", name, uri());
         return this;
+    }
+
+    /** GraphQL requests waiting for a slot now (0 when not started). */
+    public int queuedGraphqlRequests() {
+        QoSHandler q = qos;
+        return q == null ? 0 : q.getSuspendedRequestCount();
+    }
+
+    /** Answers 503 with {@code Retry-After}: no slot and no room to wait, or the wait ran out. */
+    private static void busy(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        Response busy = error(503, "too many requests in flight; retry shortly");
+        send(request.getMethod(), response, callback, new Response(busy.status(), busy.contentType(), busy.body(),
+                "1"));
+    }
+
+    /**
+     * Reads a GraphQL request's whole body before anything else, without holding a thread while bytes are
+     * awaited, bounded by the body limit and {@link Builder#bodyTimeout}; then hands the request, its body
+     * in memory, to the next handler (the slots) on a thread of the server. Every other request passes as it
+     * is; a {@code POST /graphql} that declares too large a body or no JSON passes too, and the dispatcher
+     * refuses it unread.
+     */
+    private final class BodyFirst extends Handler.Wrapper {
+        BodyFirst(Handler next) {
+            super(next);
+        }
+
+        @Override
+        public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback)
+                throws Exception {
+            if (!request.getMethod().equals("POST") || !"/graphql".equals(request.getHttpURI().getPath())
+                    || !new Exchange(request).isJson() || request.getLength() > maxBodyBytes
+                    || request.getLength() == 0) {
+                return super.handle(request, response, callback);
+            }
+            Content.Source.asByteArrayAsync(request, maxBodyBytes)
+                    .orTimeout(bodyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((bytes, error) -> request.getComponents().getExecutor().execute(() -> {
+                        try {
+                            if (error == null) {
+                                if (!super.handle(new BufferedBody(request, bytes), response, callback)) {
+                                    callback.failed(new IllegalStateException("not handled"));
+                                }
+                                return;
+                            }
+                            Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                    && error.getCause() != null ? error.getCause() : error;
+                            // Jetty fails the read with an IllegalStateException once a body passes the limit
+                            Response refused = cause instanceof java.util.concurrent.TimeoutException
+                                    ? error(408, "the body did not arrive within " + bodyTimeout.toMillis() + " ms")
+                                    : cause instanceof IllegalStateException
+                                            ? error(413, "the body is larger than " + maxBodyBytes + " bytes")
+                                            : error(400, "the body could not be read");
+                            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                            send("POST", response, callback, refused);
+                        } catch (Throwable e) {
+                            callback.failed(e);
+                        }
+                    }));
+            return true;
+        }
+    }
+
+    /** A request whose body was read already: it is read again from memory. */
+    private static final class BufferedBody extends Request.Wrapper {
+        private Content.@Nullable Chunk chunk;
+        private final long length;
+
+        BufferedBody(Request request, byte[] body) {
+            super(request);
+            this.chunk = Content.Chunk.from(ByteBuffer.wrap(body), true);
+            this.length = body.length;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public synchronized Content.Chunk read() {
+            Content.Chunk c = chunk;
+            chunk = Content.Chunk.EOF;
+            return c == null ? Content.Chunk.EOF : c;
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            demandCallback.run();
+        }
     }
 
     /** The bound port; the requested one until started. */
@@ -367,15 +493,7 @@ public final class SubgraphServer implements AutoCloseable {
             if (!exchange.isJson()) {
                 return error(415, "the body must be sent as Content-Type: application/json");
             }
-            if (!graphqlPermits.tryAcquire()) {
-                Response busy = error(503, "too many requests in flight; retry shortly");
-                return new Response(busy.status(), busy.contentType(), busy.body(), "1");
-            }
-            try {
-                return graphql(exchange, requestId);
-            } finally {
-                graphqlPermits.release();
-            }
+            return graphql(exchange, requestId);
         }
         if (path.equals("/admin/mode")) {
             if (modeSwitch == null) {
@@ -611,6 +729,9 @@ public final class SubgraphServer implements AutoCloseable {
         private int threads = DEFAULT_THREADS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int queue = DEFAULT_QUEUE;
+        private Duration queueTimeout = DEFAULT_QUEUE_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private @Nullable FederationModeSwitch modeSwitch;
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
@@ -666,8 +787,8 @@ public final class SubgraphServer implements AutoCloseable {
         }
 
         /**
-         * GraphQL requests served at once (more get 503); {@value #DEFAULT_THREADS} when not set. The other
-         * routes have threads of their own.
+         * GraphQL requests served at once (more wait in the {@link #queue(int) queue}); {@value #DEFAULT_THREADS}
+         * when not set. The other routes have threads of their own.
          */
         public Builder threads(int threads) {
             if (threads < 1) {
@@ -675,6 +796,38 @@ public final class SubgraphServer implements AutoCloseable {
             }
             this.threads = threads;
             return this;
+        }
+
+        /**
+         * GraphQL requests that wait for a slot, holding no thread; past it, 503 at once.
+         * {@value #DEFAULT_QUEUE} when not set; 0 refuses every request beyond the running ones.
+         */
+        public Builder queue(int queue) {
+            if (queue < 0) {
+                throw new IllegalArgumentException("queue must be at least 0, was " + queue);
+            }
+            this.queue = queue;
+            return this;
+        }
+
+        /** Longest wait in the queue before 503; 10 s when not set. */
+        public Builder queueTimeout(Duration queueTimeout) {
+            this.queueTimeout = positive("queueTimeout", queueTimeout);
+            return this;
+        }
+
+        /** Longest time a GraphQL request's whole body may take to arrive before 408; 10 s when not set. */
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = positive("bodyTimeout", bodyTimeout);
+            return this;
+        }
+
+        private static Duration positive(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
         }
 
         /** Enables {@code POST /admin/mode} on this switch. */

@@ -286,7 +286,7 @@ class HostileTrafficTest {
     }
 
     @Test
-    void saturatedGraphqlGets503WhileHealthAndMetricsAnswer() throws Exception {
+    void saturatedGraphqlWithoutAQueueGets503WhileHealthAndMetricsAnswer() throws Exception {
         CountDownLatch inside = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         GraphQlEndpoint blocking = (query, variables, operationName, headers) -> {
@@ -299,7 +299,7 @@ class HostileTrafficTest {
             return ExecutionResultImpl.newExecutionResult().data(Map.of("ok", true)).build();
         };
         ExecutorService clients = Executors.newFixedThreadPool(2);
-        try (SubgraphServer server = SubgraphServer.builder(blocking).name("busy").threads(2)
+        try (SubgraphServer server = SubgraphServer.builder(blocking).name("busy").threads(2).queue(0)
                 .json("/health", () -> Map.of("status", "up"))
                 .text("/metrics", "text/plain", () -> "up 1\n").build().start()) {
             String body = "{\"query\":\"{ ok }\"}";
@@ -324,6 +324,121 @@ class HostileTrafficTest {
             assertThat(post(server.graphqlUri(), "application/json", body).statusCode()).isEqualTo(200);
         } finally {
             release.countDown();
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void requestsBeyondTheRunningOnesWaitInTheQueueAndOnly503WhenItIsFull() throws Exception {
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        GraphQlEndpoint blocking = (query, variables, operationName, headers) -> {
+            inside.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ExecutionResultImpl.newExecutionResult().data(Map.of("ok", true)).build();
+        };
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try (SubgraphServer server = SubgraphServer.builder(blocking).name("queued").threads(2).queue(4)
+                .queueTimeout(Duration.ofSeconds(60)).build().start()) {
+            String body = "{\"query\":\"{ ok }\"}";
+            List<Future<HttpResponse<String>>> held = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                held.add(clients.submit(() -> post(server.graphqlUri(), "application/json", body)));
+            }
+            assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 4; i++) {
+                held.add(clients.submit(() -> post(server.graphqlUri(), "application/json", body)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (server.queuedGraphqlRequests() < 4) { // the four wait, holding no thread
+                assertThat(System.nanoTime() - deadline).as("4 requests queued").isNegative();
+                Thread.onSpinWait();
+            }
+
+            HttpResponse<String> refused = post(server.graphqlUri(), "application/json", body);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+
+            release.countDown();
+            for (Future<HttpResponse<String>> f : held) {
+                assertThat(f.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200); // running and queued alike
+            }
+        } finally {
+            release.countDown();
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void slowUploadsHoldNoSlotAndAStalledBodyGets408() throws Exception {
+        Subgraph users = cluster.node("users").subgraph();
+        try (SubgraphServer server = SubgraphServer.builder(users).name("uploads").threads(2)
+                .bodyTimeout(Duration.ofSeconds(2)).build().start()) {
+            List<Socket> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 64; i++) { // each declares 2 MB and sends 1 KB: the rest never comes
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
+                    s.setSoTimeout(60_000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 2000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(new byte[1024]);
+                    out.flush();
+                    slow.add(s);
+                }
+                for (int i = 0; i < 8; i++) { // the two slots are free for whoever has sent a whole request
+                    HttpResponse<String> ok = post(server.graphqlUri(), "application/json",
+                            "{\"query\":\"query($r:[_Any!]!){_entities(representations:$r){...on User{id}}}\","
+                                    + "\"variables\":{\"r\":[{\"__typename\":\"User\",\"id\":\"" + (i + 1) + "\"}]}}");
+                    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+                }
+                String status = readLine(slow.get(0).getInputStream()); // the body deadline ends each upload
+                assertThat(status).startsWith("HTTP/1.1 408");
+            } finally {
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoHundredFiftySixConcurrentClientsAreAllAnswered() throws Exception {
+        Subgraph users = cluster.node("users").subgraph();
+        ExecutorService clients = Executors.newFixedThreadPool(256);
+        try (SubgraphServer server = SubgraphServer.builder(users).name("crowd").threads(4).build().start()) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int c = 0; c < 256; c++) {
+                int client = c;
+                results.add(clients.submit(() -> {
+                    start.await();
+                    int[] statuses = new int[3];
+                    for (int r = 0; r < 3; r++) {
+                        HttpResponse<String> response = post(server.graphqlUri(), "application/json",
+                                "{\"query\":\"query($r:[_Any!]!){_entities(representations:$r){...on User{id}}}\","
+                                        + "\"variables\":{\"r\":[{\"__typename\":\"User\",\"id\":\""
+                                        + (1 + (client * 3 + r) % 1_000) + "\"}]}}");
+                        statuses[r] = response.statusCode();
+                    }
+                    return statuses;
+                }));
+            }
+            start.countDown();
+            int ok = 0;
+            for (Future<int[]> f : results) {
+                for (int status : f.get(120, TimeUnit.SECONDS)) {
+                    assertThat(status).isEqualTo(200);
+                    ok++;
+                }
+            }
+            assertThat(ok).isEqualTo(256 * 3);
+        } finally {
             clients.shutdownNow();
         }
     }
