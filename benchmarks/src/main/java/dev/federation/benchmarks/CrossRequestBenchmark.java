@@ -12,7 +12,6 @@ import graphql.GraphQL;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -142,20 +141,7 @@ public class CrossRequestBenchmark {
         backend.close();
     }
 
-    /** Where each thread is in the cycle of requests; threads start at different places. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        private static final AtomicInteger STARTS = new AtomicInteger();
-        int next = STARTS.getAndAdd(37);
-
-        Workload next(Workload[] requests) {
-            Workload w = requests[Math.floorMod(next, requests.length)];
-            next++;
-            return w;
-        }
-    }
-
-    private ExecutionResult run(Cursor cursor) {
+    private ExecutionResult run(SmallRequestsBenchmark.Cursor cursor) {
         ExecutionResult result = subgraph.execute(cursor.next(requests));
         if (!result.getErrors().isEmpty()) {
             throw new IllegalStateException(batching + " answered errors: " + result.getErrors());
@@ -167,21 +153,21 @@ public class CrossRequestBenchmark {
     /** One small request, 1 thread: the latency floor, if any. */
     @Benchmark
     @Threads(1)
-    public ExecutionResult threads1(Cursor cursor) {
+    public ExecutionResult threads1(SmallRequestsBenchmark.Cursor cursor) {
         return run(cursor);
     }
 
     /** One small request, 16 threads. */
     @Benchmark
     @Threads(16)
-    public ExecutionResult threads16(Cursor cursor) {
+    public ExecutionResult threads16(SmallRequestsBenchmark.Cursor cursor) {
         return run(cursor);
     }
 
     /** One small request, 64 threads. */
     @Benchmark
     @Threads(64)
-    public ExecutionResult threads64(Cursor cursor) {
+    public ExecutionResult threads64(SmallRequestsBenchmark.Cursor cursor) {
         return run(cursor);
     }
 }

@@ -126,11 +126,15 @@ final class CrossRequestBatcher<K> {
             done = resolver.call(batch.keys, null, 0, FederationMode.BATCHED, 0, null, out, group.scope,
                     Long.MAX_VALUE, batch.requests, Math.max(0, System.nanoTime() - batch.firstArrival));
         } catch (RuntimeException | Error e) {
-            // call() answers failures as KeyFailures; anything else must still free the keys and the slot
+            // call() answers failures as KeyFailures; anything else must still free the keys and the slot, and
+            // answer every request of the batch (an Error goes on up once it has)
             java.util.Arrays.fill(out, new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
                     "Failed to resolve " + resolver.typename + " (" + resolver.shape + ")", e));
             completed(group, batch, out);
-            throw e;
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            return;
         }
         if (done.isDone()) {
             completed(group, batch, out);

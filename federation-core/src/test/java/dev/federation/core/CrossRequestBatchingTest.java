@@ -231,7 +231,7 @@ class CrossRequestBatchingTest {
 
         first.answer().completeExceptionally(new IllegalStateException("database down"));
         Call second = nextCall();
-        assertThat(second.keys()).containsExactly("u2", "u5", "u3");
+        assertThat(second.keys()).containsExactlyInAnyOrder("u2", "u5", "u3"); // b and c arrive in either order
         Map<String, Object> answers = new LinkedHashMap<>();
         answers.put("u2", new TestSubgraph.User("u2", "acme:u2"));
         answers.put("u5", Try.failed(new IllegalStateException("row u5 is corrupt")));

@@ -289,15 +289,7 @@ class HostileTrafficTest {
     void saturatedGraphqlWithoutAQueueGets503WhileHealthAndMetricsAnswer() throws Exception {
         CountDownLatch inside = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
-        GraphQlEndpoint blocking = (query, variables, operationName, headers) -> {
-            inside.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ExecutionResultImpl.newExecutionResult().data(Map.of("ok", true)).build();
-        };
+        GraphQlEndpoint blocking = blocking(inside, release);
         ExecutorService clients = Executors.newFixedThreadPool(2);
         try (SubgraphServer server = SubgraphServer.builder(blocking).name("busy").threads(2).queue(0)
                 .json("/health", () -> Map.of("status", "up"))
@@ -328,11 +320,9 @@ class HostileTrafficTest {
         }
     }
 
-    @Test
-    void requestsBeyondTheRunningOnesWaitInTheQueueAndOnly503WhenItIsFull() throws Exception {
-        CountDownLatch inside = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        GraphQlEndpoint blocking = (query, variables, operationName, headers) -> {
+    /** An endpoint that counts {@code inside} down and answers once {@code release} is. */
+    private static GraphQlEndpoint blocking(CountDownLatch inside, CountDownLatch release) {
+        return (query, variables, operationName, headers) -> {
             inside.countDown();
             try {
                 release.await(60, TimeUnit.SECONDS);
@@ -341,6 +331,13 @@ class HostileTrafficTest {
             }
             return ExecutionResultImpl.newExecutionResult().data(Map.of("ok", true)).build();
         };
+    }
+
+    @Test
+    void requestsBeyondTheRunningOnesWaitInTheQueueAndOnly503WhenItIsFull() throws Exception {
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        GraphQlEndpoint blocking = blocking(inside, release);
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try (SubgraphServer server = SubgraphServer.builder(blocking).name("queued").threads(2).queue(4)
                 .queueTimeout(Duration.ofSeconds(60)).build().start()) {
