@@ -1,5 +1,6 @@
 package dev.federation.core;
 
+import graphql.GraphQLContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -67,9 +68,11 @@ final class CrossRequestBatcher<K> {
      * order, each an entity, {@code null} or a {@link KeyFailure}. Completes normally always.
      *
      * @param deadline the request's {@link System#nanoTime()} deadline
+     * @param context the request's GraphQL context, handed to the observers of the calls it joins (never to a
+     *     batch function)
      */
-    CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline) {
-        Request request = new Request(keys.size());
+    CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline, @Nullable GraphQLContext context) {
+        Request request = new Request(keys.size(), context);
         List<Batch<K>> now;
         Group group;
         while (true) {
@@ -124,7 +127,8 @@ final class CrossRequestBatcher<K> {
         CompletableFuture<Void> done;
         try {
             done = resolver.call(batch.keys, null, 0, FederationMode.BATCHED, 0, null, out, group.scope,
-                    Long.MAX_VALUE, batch.requests, Math.max(0, System.nanoTime() - batch.firstArrival));
+                    Long.MAX_VALUE, batch.requests, Math.max(0, System.nanoTime() - batch.firstArrival),
+                    batch.contributors);
         } catch (RuntimeException | Error e) {
             // call() answers failures as KeyFailures; anything else must still free the keys and the slot, and
             // answer every request of the batch (an Error goes on up once it has)
@@ -187,16 +191,21 @@ final class CrossRequestBatcher<K> {
         final List<K> keys;
         final int requests;
         final long firstArrival;
+        /** The GraphQL contexts of the requests served, in arrival order, for the observers. */
+        final List<GraphQLContext> contributors;
 
         Batch(List<Slot<K>> slots) {
             this.slots = slots;
             this.keys = new ArrayList<>(slots.size());
             java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            List<GraphQLContext> contexts = new ArrayList<>(2);
             long first = Long.MAX_VALUE;
             for (Slot<K> s : slots) {
                 keys.add(s.key);
                 for (Waiter w : s.waiters) {
-                    seen.add(w.request);
+                    if (seen.add(w.request) && w.request.context != null) {
+                        contexts.add(w.request.context);
+                    }
                 }
                 if (first == Long.MAX_VALUE || s.arrived - first < 0) {
                     first = s.arrived;
@@ -204,6 +213,7 @@ final class CrossRequestBatcher<K> {
             }
             this.requests = seen.size();
             this.firstArrival = first;
+            this.contributors = contexts;
         }
     }
 
@@ -225,11 +235,13 @@ final class CrossRequestBatcher<K> {
     /** The answers of one request, complete when every key is answered or its deadline passed. */
     static final class Request {
         final CompletableFuture<Object[]> future = new CompletableFuture<>();
+        final @Nullable GraphQLContext context;
         private final Object[] out;
         private final boolean[] answered;
         private int left;
 
-        Request(int size) {
+        Request(int size, @Nullable GraphQLContext context) {
+            this.context = context;
             this.out = new Object[size];
             this.answered = new boolean[size];
             this.left = size;

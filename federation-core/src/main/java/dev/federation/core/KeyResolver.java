@@ -191,7 +191,8 @@ final class KeyResolver<K> {
             return CompletableFuture.completedFuture(out);
         }
         if (batcher != null && scope != null) {
-            CompletableFuture<Object[]> merged = batcher.load(misses, scope, deadlineAfter(options.batchTimeout()));
+            CompletableFuture<Object[]> merged = batcher.load(misses, scope, deadlineAfter(options.batchTimeout()),
+                    context);
             if (at == null) {
                 return merged; // no key was cached: the batcher's answers are in key order already
             }
@@ -206,14 +207,14 @@ final class KeyResolver<K> {
         int max = options.maxBatchSize();
         if (count <= max) {
             CompletableFuture<Void> done = call(misses, at, 0, FederationMode.BATCHED, cached, context, out, scope,
-                    Long.MAX_VALUE, 1, 0);
+                    Long.MAX_VALUE, 1, 0, List.of());
             return done.isDone() ? CompletableFuture.completedFuture(out) : done.thenApply(v -> out);
         }
         CompletableFuture<?>[] parts = new CompletableFuture<?>[(count + max - 1) / max];
         for (int from = 0, p = 0; from < count; from += max, p++) {
             List<K> chunk = misses.subList(from, Math.min(count, from + max));
             parts[p] = call(chunk, at, from, FederationMode.BATCHED, from == 0 ? cached : 0, context, out, scope,
-                    Long.MAX_VALUE, 1, 0);
+                    Long.MAX_VALUE, 1, 0, List.of());
         }
         return CompletableFuture.allOf(parts).thenApply(v -> out);
     }
@@ -226,7 +227,7 @@ final class KeyResolver<K> {
     CompletableFuture<Object> loadDirect(K key, @Nullable GraphQLContext context, long deadline) {
         Object[] out = new Object[1];
         return call(Collections.singletonList(key), null, 0, FederationMode.DIRECT, 0, context, out, null, deadline,
-                1, 0).thenApply(v -> out[0]);
+                1, 0, List.of()).thenApply(v -> out[0]);
     }
 
     /**
@@ -289,14 +290,15 @@ final class KeyResolver<K> {
      * {@code j} answers into {@code out[at == null ? offset + j : at[offset + j]]}. Completes normally always:
      * failures are answered as {@link KeyFailure}s. {@code requests} is how many requests the call serves
      * (more than one for a merged call, whose {@code context} is {@code null}), {@code waitNanos} how long
-     * its keys waited for it.
+     * its keys waited for it, {@code contributors} the GraphQL contexts of a merged call's requests (for the
+     * observers).
      */
     CompletableFuture<Void> call(List<K> keys, int @Nullable [] at, int offset, FederationMode mode,
             int cachedCount, @Nullable GraphQLContext context, Object[] out, @Nullable Object scope,
-            long callerDeadline, int requests, long waitNanos) {
+            long callerDeadline, int requests, long waitNanos, List<GraphQLContext> contributors) {
         BatchObservation observation = observed ? observer.batchStarted(
                 new BatchCall(loaderName, typename, shapeName, mode, keys.size(), cachedCount, context, requests,
-                        waitNanos)) : null;
+                        waitNanos, contributors)) : null;
         BatchEnvironment env = new BatchEnvironment(typename, shape, mode, context, scope, requests);
         long start = System.nanoTime();
         long deadline = earlier(saturatedAdd(start, options.batchTimeout().toNanos()), callerDeadline);

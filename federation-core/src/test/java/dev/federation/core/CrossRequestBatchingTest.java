@@ -308,10 +308,10 @@ class CrossRequestBatchingTest {
         CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
                 .batcher();
         long deadline = KeyResolver.deadlineAfter(BATCH_TIMEOUT);
-        CompletableFuture<Object[]> a = batcher.load(List.of("u1"), "acme", deadline);
+        CompletableFuture<Object[]> a = batcher.load(List.of("u1"), "acme", deadline, null);
         Call first = nextCall();
-        CompletableFuture<Object[]> abandoned = batcher.load(List.of("u2", "u3"), "acme", deadline);
-        CompletableFuture<Object[]> c = batcher.load(List.of("u3"), "acme", deadline);
+        CompletableFuture<Object[]> abandoned = batcher.load(List.of("u2", "u3"), "acme", deadline, null);
+        CompletableFuture<Object[]> c = batcher.load(List.of("u3"), "acme", deadline, null);
         assertThat(abandoned.cancel(true)).isTrue(); // the client went away
 
         first.answerAll();

@@ -2,6 +2,7 @@ package dev.federation.core.observer;
 
 import dev.federation.core.FederationMode;
 import graphql.GraphQLContext;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,15 +19,24 @@ import org.jspecify.annotations.Nullable;
  * @param context the request's GraphQL context, or {@code null} (always for a merged call of cross-request
  *     batching, whose keys come from several requests)
  * @param requests how many requests the call serves: 1, or more for a merged call of cross-request batching
- * @param waitNanos how long its keys waited for it, from the first key's arrival to the call (0 when
+ * @param waitNanos how long its keys waited for it, from the first key's arrival to the call (about 0 when
  *     dispatched at once)
+ * @param contributors for a merged call of cross-request batching, the GraphQL contexts of the requests it
+ *     serves, for observers only (a tracer links the batch to each request's span; the batch function never
+ *     sees them); empty for a call of one request, whose context is {@code context}
  */
 public record BatchCall(String loaderName, String typename, @Nullable String keyShape, FederationMode mode,
-        int size, int cachedCount, @Nullable GraphQLContext context, int requests, long waitNanos) {
+        int size, int cachedCount, @Nullable GraphQLContext context, int requests, long waitNanos,
+        List<GraphQLContext> contributors) {
+
+    /** Copies the contributors. */
+    public BatchCall {
+        contributors = List.copyOf(contributors);
+    }
 
     /** A call of one request, dispatched at once. */
     public BatchCall(String loaderName, String typename, @Nullable String keyShape, FederationMode mode, int size,
             int cachedCount, @Nullable GraphQLContext context) {
-        this(loaderName, typename, keyShape, mode, size, cachedCount, context, 1, 0);
+        this(loaderName, typename, keyShape, mode, size, cachedCount, context, 1, 0, List.of());
     }
 }

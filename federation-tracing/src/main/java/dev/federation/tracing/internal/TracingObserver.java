@@ -16,6 +16,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,10 +97,15 @@ public final class TracingObserver implements FederationObserver {
             Context current = Context.current();
             EntitiesMarker marker = current.get(ENTITIES);
             GraphQLContext graphQLContext = call.context();
-            if (marker == null && call.keyShape() != null && graphQLContext != null) {
+            SpanContext[] merged = call.contributors().isEmpty() ? null : mergedContributors(call);
+            if (merged != null) {
+                // a merged call serves several requests: it hangs under the first one's _entities span, whatever
+                // thread it runs on, and links to every one's
+                marker = call.contributors().get(0).get(GRAPHQL_CONTEXT_KEY);
+            } else if (marker == null && call.keyShape() != null && graphQLContext != null) {
                 marker = graphQLContext.get(GRAPHQL_CONTEXT_KEY);
             }
-            Context parent = marker != null ? marker.context : current;
+            Context parent = marker != null ? marker.context : merged != null ? Context.root() : current;
             SpanContext contributor = marker != null ? marker.request : Span.fromContext(current).getSpanContext();
             SpanBuilder b = t.spanBuilder(FederationSpans.batchSpanName(call.loaderName()))
                     .setParent(parent)
@@ -114,7 +120,11 @@ public final class TracingObserver implements FederationObserver {
             if (call.keyShape() != null) {
                 b.setAttribute(FederationSpans.KEY_SHAPE, call.keyShape());
             }
-            Links.add(b, maxLinks, contributor);
+            if (merged != null) {
+                Links.add(b, maxLinks, merged);
+            } else {
+                Links.add(b, maxLinks, contributor);
+            }
             span = b.startSpan();
             context = parent.with(span);
             if (marker != null) {
@@ -126,6 +136,17 @@ public final class TracingObserver implements FederationObserver {
         }
         String requestId = logging ? requestIdOf(call) : null;
         return new BatchSpan(call, span, context, logging, requestId, batchLog);
+    }
+
+    /** The {@code _entities} span of each request a merged call serves (invalid where a request has none). */
+    private static SpanContext[] mergedContributors(BatchCall call) {
+        List<GraphQLContext> contexts = call.contributors();
+        SpanContext[] out = new SpanContext[contexts.size()];
+        for (int i = 0; i < out.length; i++) {
+            EntitiesMarker m = contexts.get(i).get(GRAPHQL_CONTEXT_KEY);
+            out[i] = m == null ? SpanContext.getInvalid() : Span.fromContext(m.context).getSpanContext();
+        }
+        return out;
     }
 
     private @Nullable String requestIdOf(BatchCall call) {
