@@ -51,13 +51,25 @@ public final class DemoReport {
     private final PhaseResult after;
     private final long elapsedNanos;
     private final List<Row> rows;
+    private final List<SmallRequests.Result> smallRequests;
 
     DemoReport(DemoConfig config, PhaseResult before, PhaseResult after, long elapsedNanos) {
+        this(config, before, after, List.of(), elapsedNanos);
+    }
+
+    DemoReport(DemoConfig config, PhaseResult before, PhaseResult after, List<SmallRequests.Result> smallRequests,
+            long elapsedNanos) {
         this.config = config;
         this.before = before;
         this.after = after;
+        this.smallRequests = List.copyOf(smallRequests);
         this.elapsedNanos = elapsedNanos;
         this.rows = List.copyOf(buildRows());
+    }
+
+    /** The small-requests phase, without and with cross-request batching; empty when it did not run. */
+    public List<SmallRequests.Result> smallRequests() {
+        return smallRequests;
     }
 
     /** What {@code DIRECT} mode measured. */
@@ -164,6 +176,12 @@ public final class DemoReport {
                 elapsedNanos / 1e9));
         sb.append("p99 entity resolution is the time of one backend call: one key a call before, 100 keys a call"
                 + " after, which is why it rises with batching while the request time falls.\n");
+        if (!smallRequests.isEmpty()) {
+            SmallRequests.Result first = smallRequests.get(0);
+            sb.append('\n').append(String.format(Locale.ROOT, "Many small requests (%d clients at once, 1 to 5 users "
+                    + "each, BATCHED), without and with cross-request batching:%n%n", first.clients()));
+            sb.append(SmallRequests.table(smallRequests));
+        }
         return sb.toString();
     }
 

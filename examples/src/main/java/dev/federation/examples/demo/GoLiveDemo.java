@@ -7,6 +7,7 @@ import dev.federation.core.FederationMode;
 import dev.federation.core.FederationStatistics;
 import dev.federation.examples.ClusterConfig;
 import dev.federation.examples.SubgraphCluster;
+import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.examples.subgraphs.PostsSubgraph;
 import dev.federation.examples.subgraphs.ProductsSubgraph;
 import dev.federation.examples.subgraphs.Subgraph;
@@ -96,15 +97,42 @@ public final class GoLiveDemo {
                 .data(config.data())
                 .observer(timings)
                 .build();
+        PhaseResult before;
+        PhaseResult after;
         try (SubgraphCluster cluster = SubgraphCluster.start(cc)) {
             GoLiveDemo demo = new GoLiveDemo(config, cluster, timings);
             demo.phase(FederationMode.DIRECT, config.warmupRounds(), 0, "warm-up DIRECT ");
             demo.phase(FederationMode.BATCHED, config.warmupRounds(), 0, "warm-up BATCHED");
-            PhaseResult before = demo.phase(FederationMode.DIRECT, config.rounds(), config.warmupRounds(),
-                    "DIRECT         ");
-            PhaseResult after = demo.phase(FederationMode.BATCHED, config.rounds(), config.warmupRounds(),
-                    "BATCHED        ");
-            return new DemoReport(config, before, after, System.nanoTime() - start);
+            before = demo.phase(FederationMode.DIRECT, config.rounds(), config.warmupRounds(), "DIRECT         ");
+            after = demo.phase(FederationMode.BATCHED, config.rounds(), config.warmupRounds(), "BATCHED        ");
+        }
+        return new DemoReport(config, before, after, smallRequests(config), System.nanoTime() - start);
+    }
+
+    /** Clients of the small-requests phase, and requests each sends. */
+    static final int SMALL_CLIENTS = 32;
+    static final int SMALL_REQUESTS_EACH = 20;
+
+    /**
+     * The small-requests phase: {@value #SMALL_CLIENTS} clients at once send requests of 1 to 5 users, per
+     * request and then with cross-request batching (a window of 2 ms), each on subgraphs of its own.
+     */
+    private static List<SmallRequests.Result> smallRequests(DemoConfig config) {
+        PrintStream progress = config.progress();
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "Small requests: %d clients at once, 1 to 5 users each, without and with "
+                    + "cross-request batching...%n", SMALL_CLIENTS);
+        }
+        DataSettings data = DataSettings.sizes(config.data().users(), 100, 10)
+                .withDbRoundTrip(config.data().dbRoundTrip());
+        try {
+            return List.of(SmallRequests.run(data, SMALL_CLIENTS, SMALL_REQUESTS_EACH, null),
+                    SmallRequests.run(data, SMALL_CLIENTS, SMALL_REQUESTS_EACH, Duration.ofMillis(2)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -44,6 +44,15 @@ class GoLiveDemoTest {
                         "Batch effectiveness", "Average batch size", "p99 entity resolution", "Error rate",
                         "Heap used")
                 .contains(" go-live targets met");
+        // the small-requests phase: one SQL statement per request without cross-request batching, never more with it
+        assertThat(report.smallRequests()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.requests()).isEqualTo(GoLiveDemo.SMALL_CLIENTS * GoLiveDemo.SMALL_REQUESTS_EACH);
+            assertThat(r.serverErrors()).isZero();
+            assertThat(r.otherErrors()).isZero();
+        });
+        assertThat(report.smallRequests().get(0).statementsPerRequest()).isEqualTo(1.0);
+        assertThat(report.smallRequests().get(1).statementsPerRequest()).isPositive().isLessThanOrEqualTo(1.0);
+        assertThat(report.table()).contains("Many small requests", "| per request |", "| cross-request 2 ms |");
         // whatever the timing, every non-timing line passes
         assertThat(report.rows()).filteredOn(r -> !r.timing() && !r.result().isEmpty())
                 .allSatisfy(r -> assertThat(r.result()).startsWith("PASS"));
