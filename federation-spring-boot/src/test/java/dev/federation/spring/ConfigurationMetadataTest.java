@@ -30,6 +30,10 @@ class ConfigurationMetadataTest {
                 "\"name\": \"federation.health.minimum-backend-calls\"",
                 "\"name\": \"federation.health.minimum-requests\"",
                 "\"name\": \"federation.health.when-direct-is-worse\"", "\"defaultValue\": \"RESTORE_BATCHED\"",
-                "What the service's own bounded caches may hold");
+                "What the service's own bounded caches may hold",
+                "\"name\": \"federation.cross-request.enabled\"", "\"name\": \"federation.cross-request.window\"",
+                "\"name\": \"federation.cross-request.max-calls-in-flight\"",
+                "\"name\": \"federation.cross-request.max-waiting-keys\"",
+                "Whether the keys of concurrent requests of one type and batch scope");
     }
 }
