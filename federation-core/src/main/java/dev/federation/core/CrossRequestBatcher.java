@@ -112,7 +112,7 @@ final class CrossRequestBatcher<K> {
         }
         // the timer is cancelled when the answers come first, so a finished request is not held until its deadline
         f.completeOnTimeout(EXPIRED, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        return f.thenApply(answers -> answers == EXPIRED ? request.expire(resolver.batchTimedOut()) : answers);
+        return f.thenApply(answers -> answers == EXPIRED ? request.expire(resolver.calls.batchTimedOut()) : answers);
     }
 
     private KeyFailure busy(int size) {
@@ -126,7 +126,7 @@ final class CrossRequestBatcher<K> {
         Object[] out = new Object[batch.keys.size()];
         CompletableFuture<Void> done;
         try {
-            done = resolver.call(batch.keys, null, 0, FederationMode.BATCHED, 0, null, out, group.scope,
+            done = resolver.calls.call(batch.keys, null, 0, FederationMode.BATCHED, 0, null, out, group.scope,
                     Long.MAX_VALUE, batch.requests, Math.max(0, System.nanoTime() - batch.firstArrival),
                     batch.contributors);
         } catch (RuntimeException | Error e) {

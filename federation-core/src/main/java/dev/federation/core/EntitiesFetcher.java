@@ -161,8 +161,8 @@ final class EntitiesFetcher implements DataFetcher<Object> {
             }
             if (mode == FederationMode.DIRECT) {
                 // one backend call per representation, one after the other, as the one-by-one path did
-                return KeyResolver.oneByOne(resolvers, ordinals, values, 0, context,
-                        KeyResolver.deadlineAfter(entities.options().batchTimeout()),
+                return DirectLoop.oneByOne(resolvers, ordinals, values, 0, context,
+                        DirectLoop.deadlineAfter(entities.options().batchTimeout()),
                         (v, i) -> set(i, v, LoadOutcome.DIRECT));
             }
             return batched(keyed);
@@ -269,7 +269,7 @@ final class EntitiesFetcher implements DataFetcher<Object> {
                 if (loaded.isDone()) { // answered on this thread (a load completes normally always)
                     distinct[o] = loaded.join();
                     fill(slots, distinct);
-                    return KeyResolver.DONE;
+                    return BackendCall.DONE;
                 }
                 return loaded.thenAccept(answers -> {
                     distinct[o] = answers;

@@ -106,8 +106,8 @@ final class RegistryFactory {
             loaded = r.loadBatched(keys, context, entities.scopeOf(context));
         } else {
             Object[] answers = new Object[keys.size()];
-            loaded = KeyResolver.oneByOne(new KeyResolver<?>[] {r}, null, keys.toArray(), 0, context,
-                    KeyResolver.deadlineAfter(entities.options().batchTimeout()), (v, i) -> answers[i] = v)
+            loaded = DirectLoop.oneByOne(new KeyResolver<?>[] {r}, null, keys.toArray(), 0, context,
+                    DirectLoop.deadlineAfter(entities.options().batchTimeout()), (v, i) -> answers[i] = v)
                     .thenApply(v -> answers);
         }
         return loaded.thenApply(results -> {

@@ -307,7 +307,7 @@ class CrossRequestBatchingTest {
         @SuppressWarnings("unchecked")
         CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
                 .batcher();
-        long deadline = KeyResolver.deadlineAfter(BATCH_TIMEOUT);
+        long deadline = DirectLoop.deadlineAfter(BATCH_TIMEOUT);
         CompletableFuture<Object[]> a = batcher.load(List.of("u1"), "acme", deadline, null);
         Call first = nextCall();
         CompletableFuture<Object[]> abandoned = batcher.load(List.of("u2", "u3"), "acme", deadline, null);
