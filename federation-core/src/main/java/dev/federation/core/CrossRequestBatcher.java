@@ -31,6 +31,8 @@ final class CrossRequestBatcher<K> {
     private final int maxBatchSize;
     private final long windowNanos;
     private final Executor timerExecutor;
+    /** Where a timer hands the dispatch over: the batch executor, or the timer's own thread. */
+    private final Executor handOff;
     private final ConcurrentHashMap<Object, Group> groups = new ConcurrentHashMap<>();
 
     /** What a request's future holds when its deadline passed before its answers. */
@@ -43,8 +45,8 @@ final class CrossRequestBatcher<K> {
         this.windowNanos = settings.window().toNanos();
         Executor executor = options.batchExecutor();
         // the JDK's delay thread only hands the dispatch over: to the batch executor when there is one
-        this.timerExecutor = CompletableFuture.delayedExecutor(windowNanos, TimeUnit.NANOSECONDS,
-                executor != null ? executor : Runnable::run);
+        this.handOff = executor != null ? executor : Runnable::run;
+        this.timerExecutor = CompletableFuture.delayedExecutor(windowNanos, TimeUnit.NANOSECONDS, handOff);
     }
 
     /** Groups alive now (a test's view: idle groups are dropped). */
@@ -154,6 +156,7 @@ final class CrossRequestBatcher<K> {
                 group.inFlight.remove(s.key);
             }
             group.calls--;
+            group.callTook(System.nanoTime() - batch.dispatched);
             next = group.takeAll();
             group.retireIfIdle();
         }
@@ -191,6 +194,8 @@ final class CrossRequestBatcher<K> {
         final List<K> keys;
         final int requests;
         final long firstArrival;
+        /** When it was taken for its call. */
+        final long dispatched = System.nanoTime();
         /** The GraphQL contexts of the requests served, in arrival order, for the observers. */
         final List<GraphQLContext> contributors;
 
@@ -287,6 +292,10 @@ final class CrossRequestBatcher<K> {
         final Map<K, Slot<K>> inFlight = new HashMap<>();
         int calls;
         boolean timerArmed;
+        /** When the latest call was taken. */
+        long lastDispatch;
+        /** The recent time of a call (a moving average), or 0 before the first completes. */
+        long callNanos;
         boolean retired;
 
         Group(Object scope) {
@@ -303,14 +312,30 @@ final class CrossRequestBatcher<K> {
                 out.add(take());
             }
             if (!waiting.isEmpty()) {
-                if (deadline - System.nanoTime() <= windowNanos) {
+                long now = System.nanoTime();
+                // calls in flight are spread over a call's time: a new one may go once the latest has had its
+                // share of it (pipelined natural batching), so that keys wait a fraction of a call, not a whole one
+                long share = callNanos / settings.maxCallsInFlight();
+                long sinceLast = now - lastDispatch;
+                if (deadline - now <= windowNanos) {
                     out.addAll(takeAll()); // its deadline is nearer than the wait
+                } else if (callNanos > 0 && calls < settings.maxCallsInFlight() && sinceLast >= share) {
+                    out.addAll(takeAll());
                 } else if (!timerArmed) {
                     timerArmed = true;
-                    timerExecutor.execute(() -> windowPassed(this));
+                    long wait = callNanos > 0 && calls < settings.maxCallsInFlight()
+                            ? Math.min(windowNanos, Math.max(1, share - sinceLast)) : windowNanos;
+                    Executor timer = wait == windowNanos ? timerExecutor
+                            : CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, handOff);
+                    timer.execute(() -> windowPassed(this));
                 }
             }
             return out;
+        }
+
+        /** A call of this group took {@code nanos}: folded into the moving average. */
+        void callTook(long nanos) {
+            callNanos = callNanos == 0 ? nanos : (7 * callNanos + nanos) / 8;
         }
 
         /** Every waiting key, in calls of at most {@code maxBatchSize}, as far as the calls in flight allow. */
@@ -336,6 +361,7 @@ final class CrossRequestBatcher<K> {
                 batch.add(s);
             }
             calls++;
+            lastDispatch = System.nanoTime();
             return new Batch<>(batch);
         }
 

@@ -11,7 +11,9 @@ import java.util.Objects;
  * flight is dispatched at once, on its own thread, as without cross-request batching. While a call is in
  * flight, keys that arrive wait and go together in the next call, dispatched at the first of: a call of the
  * group completes; {@link #window()} has passed since the first of them arrived; they fill
- * {@code maxBatchSize}. At most {@link #maxCallsInFlight()} calls of a group run at once (a bulkhead for the
+ * {@code maxBatchSize}; or, once a call of the group has completed, the latest call has been in flight for
+ * its share of a call's time (the recent call time divided by {@link #maxCallsInFlight()}), so that the
+ * calls in flight are spread over a call's time and keys wait a fraction of a call, not a whole one. At most {@link #maxCallsInFlight()} calls of a group run at once (a bulkhead for the
  * backend), and at most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
  * {@code ENTITY_BATCH_FAILED} ("the backend is busy"), never an unbounded queue.
  *
