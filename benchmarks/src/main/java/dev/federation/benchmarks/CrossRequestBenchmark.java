@@ -85,7 +85,8 @@ public class CrossRequestBenchmark {
     /** Builds the subgraph and checks that it answers every request. */
     @Setup(Level.Trial)
     public void setUp() {
-        backend = backendMicros == 0 ? Backend.inMemory() : Backend.withLatency(Duration.ofNanos(backendMicros * 1_000L));
+        backend = backendMicros == 0 ? Backend.inMemory()
+                : Backend.withLatency(Duration.ofNanos(backendMicros * 1_000L));
         subgraph = subgraph(backend, batching.equals(CROSS_REQUEST), Duration.ofNanos(windowMicros * 1_000L));
         requests = new Workload[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
@@ -134,8 +135,8 @@ public class CrossRequestBenchmark {
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
         System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d threads=%d "
-                        + "requests=%d backendCalls=%d callsPerRequest=%.4f keysPerCall=%.2f%n", batching, backendMicros,
-                windowMicros, params.getThreads(), measuredRequests, measuredCalls,
+                        + "requests=%d backendCalls=%d callsPerRequest=%.4f keysPerCall=%.2f%n", batching,
+                backendMicros, windowMicros, params.getThreads(), measuredRequests, measuredCalls,
                 measuredRequests == 0 ? Double.NaN : (double) measuredCalls / measuredRequests,
                 measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls);
         backend.close();

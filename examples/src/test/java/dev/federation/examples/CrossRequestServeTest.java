@@ -77,7 +77,8 @@ class CrossRequestServeTest {
                         assertThat(entities).hasSize(n);
                         for (int i = 0; i < n; i++) {
                             assertThat(entities.get(i).get("id").asText()).isEqualTo(String.valueOf(ids.get(i)));
-                            assertThat(entities.get(i).get("name").asText()).isEqualTo(UsersSubgraph.nameOf(ids.get(i)));
+                            assertThat(entities.get(i).get("name").asText())
+                                    .isEqualTo(UsersSubgraph.nameOf(ids.get(i)));
                         }
                         representations += n;
                     }

@@ -19,7 +19,7 @@ public record HealthCheck(String name, HealthStatus status, boolean judged, doub
     public static final String ERROR_RATE = "error_rate";
     /** Name of the latency check: p99 of backend call durations over the evaluation window, seconds. */
     public static final String P99_RESOLUTION = "p99_resolution_seconds";
-    /** Name of the heap check: growth of heap used after GC, bytes per hour. */
+    /** Name of the heap check: growth of heap used after GC beyond the heap allowance, bytes per hour. */
     public static final String HEAP_GROWTH = "heap_growth_bytes_per_hour";
     /** Name of the request latency check: p99 of whole {@code _entities} field durations, seconds. */
     public static final String P99_REQUEST = "p99_request_seconds";

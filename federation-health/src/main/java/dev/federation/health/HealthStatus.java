@@ -9,9 +9,15 @@ package dev.federation.health;
 public enum HealthStatus {
     /** Every judged number is within its threshold. */
     HEALTHY(0),
-    /** Batching works less well than expected (batch effectiveness below its threshold); no rollback. */
+    /**
+     * Worth a look, never a rollback: batch effectiveness below its threshold, or heap growth above its
+     * threshold that has levelled off or would not reach the heap's limit within the heap window.
+     */
     DEGRADED(1),
-    /** Error rate, p99 latency or heap growth above its threshold; confirmed, it triggers the rollback. */
+    /**
+     * Error rate or p99 latency above its threshold, or heap growth that goes on and would reach the heap's
+     * limit within the heap window (a leak); confirmed, it triggers the rollback.
+     */
     CRITICAL(2),
     /**
      * The monitor rolled batching back and it has not been restored: the service runs on the fallback. Never

@@ -27,9 +27,9 @@ import org.springframework.boot.health.contributor.Status;
 public final class FederationHealthIndicator implements HealthIndicator {
 
     /** Batching works less well than expected. */
-    public static final Status DEGRADED = new Status("DEGRADED", "batching less effective than expected");
+    public static final Status DEGRADED = new Status("DEGRADED", "batching less effective than expected, or the heap grows");
     /** A threshold is crossed. */
-    public static final Status CRITICAL = new Status("CRITICAL", "error rate, latency or heap growth over its threshold");
+    public static final Status CRITICAL = new Status("CRITICAL", "error rate or latency over its threshold, or a heap leak");
     /** The monitor switched to DIRECT by itself. */
     public static final Status ROLLED_BACK = new Status("ROLLED_BACK", "running on DIRECT after an automatic rollback");
 
