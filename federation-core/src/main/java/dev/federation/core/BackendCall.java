@@ -1,11 +1,12 @@
 package dev.federation.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import dev.federation.core.cache.EntityCache;
 import dev.federation.core.observer.BatchCall;
 import dev.federation.core.observer.BatchObservation;
 import dev.federation.core.observer.BatchResult;
 import dev.federation.core.observer.FederationObserver;
 import graphql.GraphQLContext;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +42,13 @@ final class BackendCall<K> {
     private final String shapeName;
     private final String loaderName;
     private final EntityBatchLoader<K, ?> loader;
-    private final @Nullable Cache<KeyResolver.CacheKey, Object> cache;
+    private final @Nullable EntityCache cache;
     private final FederationOptions options;
     private final FederationObserver observer;
     private final boolean observed;
 
     BackendCall(String typename, KeyShape shape, String loaderName, EntityBatchLoader<K, ?> loader,
-            @Nullable Cache<KeyResolver.CacheKey, Object> cache, FederationOptions options,
+            @Nullable EntityCache cache, FederationOptions options,
             FederationObserver observer) {
         this.typename = typename;
         this.shape = shape;
@@ -175,12 +176,30 @@ final class BackendCall<K> {
             observation.completed(new BatchResult(size, counts[0], counts[1], counts[2], duration, failure));
         }
         if (failure == null && cache != null && scope != null) {
-            for (int j = 0; j < size; j++) {
-                Object v = out[at == null ? offset + j : at[offset + j]];
-                if (v != null && !(v instanceof KeyFailure)) {
-                    cache.put(new KeyResolver.CacheKey(shape, scope, keys.get(j)), v);
-                }
+            fill(cache, keys, at, offset, out, scope, start);
+        }
+    }
+
+    /** Writes the found entities of one call to the cache; a cache that throws costs the request nothing. */
+    private void fill(EntityCache cache, List<K> keys, int @Nullable [] at, int offset, Object[] out, Object scope,
+            long start) {
+        int size = keys.size();
+        List<Object> found = new ArrayList<>(size);
+        List<Object> entities = new ArrayList<>(size);
+        for (int j = 0; j < size; j++) {
+            Object v = out[at == null ? offset + j : at[offset + j]];
+            if (v != null && !(v instanceof KeyFailure)) {
+                found.add(keys.get(j));
+                entities.add(v);
             }
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        try {
+            cache.putAll(shape, scope, found, entities, start);
+        } catch (RuntimeException e) {
+            LOG.warn("the cache of {} failed to write {} entities: {}", typename, found.size(), e.toString());
         }
     }
 

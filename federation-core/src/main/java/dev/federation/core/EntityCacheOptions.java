@@ -15,7 +15,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Entries are keyed by type, key shape, key and the cache scope of the request (see
- * {@link CacheScope}); only found entities are cached, never a miss or an error.
+ * {@link CacheScope}); only found entities are cached, never a miss or an error. Where they are held is the
+ * {@link dev.federation.core.cache.EntityCacheProvider}'s choice: in process by default, or in front of Redis
+ * with {@code federation-cache-redis}.
  *
  * <p>Public API.
  */
@@ -23,10 +25,12 @@ public final class EntityCacheOptions {
 
     private final long maximumSize;
     private final Duration timeToLive;
+    private final Duration gracePeriod;
 
-    private EntityCacheOptions(long maximumSize, Duration timeToLive) {
+    private EntityCacheOptions(long maximumSize, Duration timeToLive, Duration gracePeriod) {
         this.maximumSize = maximumSize;
         this.timeToLive = timeToLive;
+        this.gracePeriod = gracePeriod;
     }
 
     /** Shorthand for {@code custom().maximumSize(maximumSize).timeToLive(timeToLive).build()}. */
@@ -39,7 +43,7 @@ public final class EntityCacheOptions {
         return new Builder();
     }
 
-    /** Most entries the cache holds; past it, Caffeine evicts. */
+    /** Most entries the cache holds in process (one per key and scope); past it, the least useful are evicted. */
     public long maximumSize() {
         return maximumSize;
     }
@@ -49,15 +53,26 @@ public final class EntityCacheOptions {
         return timeToLive;
     }
 
+    /**
+     * How long past its time to live an entry may still be served (stale-while-revalidate): a request that
+     * finds it gets it at once, and one refresh loads it again in the background. Zero (the default) serves
+     * nothing past the time to live.
+     */
+    public Duration gracePeriod() {
+        return gracePeriod;
+    }
+
     @Override
     public String toString() {
-        return "EntityCacheOptions{maximumSize=" + maximumSize + ", timeToLive=" + timeToLive + '}';
+        return "EntityCacheOptions{maximumSize=" + maximumSize + ", timeToLive=" + timeToLive
+                + (gracePeriod.isZero() ? "" : ", gracePeriod=" + gracePeriod) + '}';
     }
 
     /** Builder of {@link EntityCacheOptions}. */
     public static final class Builder {
         private long maximumSize = -1;
         private Duration timeToLive;
+        private Duration gracePeriod = Duration.ZERO;
 
         private Builder() {
         }
@@ -81,6 +96,16 @@ public final class EntityCacheOptions {
             return this;
         }
 
+        /** @param gracePeriod zero or positive; see {@link EntityCacheOptions#gracePeriod()} */
+        public Builder gracePeriod(Duration gracePeriod) {
+            Objects.requireNonNull(gracePeriod, "gracePeriod");
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("cache gracePeriod must not be negative, was " + gracePeriod);
+            }
+            this.gracePeriod = gracePeriod;
+            return this;
+        }
+
         /**
          * The options.
          *
@@ -93,7 +118,7 @@ public final class EntityCacheOptions {
             if (timeToLive == null) {
                 throw new IllegalStateException("cache timeToLive is required: entries must expire");
             }
-            return new EntityCacheOptions(maximumSize, timeToLive);
+            return new EntityCacheOptions(maximumSize, timeToLive, gracePeriod);
         }
     }
 }

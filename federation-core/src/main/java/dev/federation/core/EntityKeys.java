@@ -46,4 +46,9 @@ final class EntityKeys {
         return new Rejection(index, typename, true, RejectionReason.UNDECLARED_KEY, "Representation " + index
                 + " of " + typename + " matches none of its @keys: " + declared);
     }
+
+    /** The key resolvers, in the order the keys were declared. */
+    KeyResolver<?>[] resolvers() {
+        return resolvers;
+    }
 }

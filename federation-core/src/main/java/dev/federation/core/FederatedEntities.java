@@ -1,8 +1,9 @@
 package dev.federation.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.federation.core.cache.EntityCache;
+import dev.federation.core.cache.EntityCacheProvider;
 import dev.federation.core.observer.FederationObserver;
+import dev.federation.core.observer.Rejection;
 import graphql.ExecutionInput;
 import graphql.GraphQLContext;
 import graphql.schema.DataFetcher;
@@ -67,7 +68,7 @@ public final class FederatedEntities implements AutoCloseable {
     private final String[] typenames;
     private final boolean observed;
     private final Map<String, EntityType> entityTypes;
-    private final Map<String, Cache<?, ?>> caches;
+    private final Map<String, EntityCache> caches;
     /** {@code true} when a type has a cross-request cache or cross-request batching, so requests need a scope. */
     private final boolean scoped;
     private final Map<Class<?>, String> classes;
@@ -91,17 +92,14 @@ public final class FederatedEntities implements AutoCloseable {
         Map<String, EntityKeys> t = new HashMap<>();
         List<KeyResolver<?>> all = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        Map<String, Cache<?, ?>> c = new LinkedHashMap<>();
+        Map<String, EntityCache> c = new LinkedHashMap<>();
         Map<Class<?>, String> cl = new LinkedHashMap<>();
         for (EntityType type : b.types.values()) {
-            Cache<KeyResolver.CacheKey, Object> cache = null;
+            EntityCache cache = null;
             EntityCacheOptions co = type.cache();
             if (co != null) {
-                cache = Caffeine.newBuilder()
-                        .maximumSize(co.maximumSize())
-                        .expireAfterWrite(co.timeToLive())
-                        .recordStats()
-                        .build();
+                cache = Objects.requireNonNull(b.cacheProvider.create(type, co),
+                        () -> "the cache provider made no cache for " + type.typename());
                 c.put(type.typename(), cache);
             }
             KeyResolver<?>[] resolvers = new KeyResolver<?>[type.keys().size()];
@@ -138,12 +136,19 @@ public final class FederatedEntities implements AutoCloseable {
     }
 
     private <K> KeyResolver<K> resolver(EntityType type, EntityType.Key<K> key, int ordinal, int typeOrdinal,
-            @Nullable Cache<KeyResolver.CacheKey, Object> cache) {
+            @Nullable EntityCache cache) {
         CrossRequestBatching crossRequest = type.crossRequest(options);
         if (crossRequest != null && key.loader().isSynchronous() && options.batchExecutor() == null) {
             throw new IllegalStateException("cross-request batching of " + type.typename() + " needs "
                     + "FederationOptions.batchExecutor for its synchronous batch function (key \"" + key.shape()
                     + "\"): a merged call must not run on another request's thread");
+        }
+        EntityCacheOptions co = type.cache();
+        if (co != null && !co.gracePeriod().isZero() && key.loader().isSynchronous()
+                && options.batchExecutor() == null) {
+            throw new IllegalStateException("the cache grace period of " + type.typename() + " needs "
+                    + "FederationOptions.batchExecutor for its synchronous batch function (key \"" + key.shape()
+                    + "\"): a stale entry's refresh must not hold the request that was served it");
         }
         return new KeyResolver<>(type.typename(), key, ordinal, typeOrdinal, type.javaClass() != null, cache,
                 options, observer, crossRequest);
@@ -235,10 +240,66 @@ public final class FederatedEntities implements AutoCloseable {
 
     /**
      * The cross-request caches, by typename, for the types that have one (for example to bind their
-     * statistics to a meter registry). Their statistics are recorded.
+     * statistics to a meter registry, or to invalidate).
      */
-    public Map<String, Cache<?, ?>> caches() {
+    public Map<String, EntityCache> caches() {
         return caches;
+    }
+
+    /**
+     * Drops one entity from the cross-request cache of its type, in every scope and on every level (on every
+     * replica, for a shared cache), so that the next request loads it: call it when the entity changed.
+     * {@code keyFields} are the key fields as a representation carries them, e.g. {@code Map.of("id", "7")};
+     * the entity is dropped under each key shape of its type whose fields they hold (entries cached under
+     * another key shape stay until they expire: invalidate those too, or {@link #invalidateAll(String)}).
+     *
+     * @return the number of key shapes it was dropped under (at least 1)
+     * @throws IllegalArgumentException when {@code typename} has no cross-request cache, or {@code keyFields}
+     *     hold no key of it, or its key mapper refuses them
+     */
+    public int invalidate(String typename, Map<String, Object> keyFields) {
+        Objects.requireNonNull(keyFields, "keyFields");
+        EntityCache cache = cacheOf(typename);
+        EntityKeys keys = keysByTypename.get(typename);
+        int dropped = 0;
+        String refused = null;
+        for (KeyResolver<?> r : keys.resolvers()) {
+            if (r.shape.firstMissingField(keyFields) != null) {
+                continue;
+            }
+            Object key = r.keyOf(0, keyFields, new Representation[keyResolvers.length]);
+            if (key instanceof Rejection) {
+                refused = ((Rejection) key).message();
+                continue;
+            }
+            cache.invalidate(r.shape, key);
+            dropped++;
+        }
+        if (dropped == 0) {
+            throw new IllegalArgumentException(refused != null ? refused
+                    : "the key fields " + keyFields.keySet() + " hold no key of " + echo(typename));
+        }
+        return dropped;
+    }
+
+    /**
+     * Drops every entity of {@code typename} from its cross-request cache, in every scope and on every level
+     * (on every replica, for a shared cache).
+     *
+     * @throws IllegalArgumentException when {@code typename} has no cross-request cache
+     */
+    public void invalidateAll(String typename) {
+        cacheOf(typename).invalidateAll();
+    }
+
+    private EntityCache cacheOf(String typename) {
+        Objects.requireNonNull(typename, "typename");
+        EntityCache cache = caches.get(typename);
+        if (cache == null) {
+            throw new IllegalArgumentException(entityTypes.containsKey(typename)
+                    ? typename + " has no cross-request cache" : "no entity type " + echo(typename));
+        }
+        return cache;
     }
 
     /** The observer all events go to (a guarded composite of those registered). */
@@ -308,12 +369,19 @@ public final class FederatedEntities implements AutoCloseable {
 
     /**
      * Stops telling the observers about changes of the {@link #modeSwitch()}: the listener this instance added
-     * to the switch (which may be shared and outlive it) is removed. The fetcher keeps working; call it when
-     * the schema is retired. Idempotent.
+     * to the switch (which may be shared and outlive it) is removed; and closes the cross-request caches (a
+     * shared cache's subscription). The fetcher keeps working; call it when the schema is retired. Idempotent.
      */
     @Override
     public void close() {
         modeSwitch.removeListener(modeListener);
+        for (Map.Entry<String, EntityCache> e : caches.entrySet()) {
+            try {
+                e.getValue().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("the cache of {} failed to close: {}", e.getKey(), ex.toString());
+            }
+        }
     }
 
     @Override
@@ -329,6 +397,7 @@ public final class FederatedEntities implements AutoCloseable {
         private FederationOptions options = FederationOptions.ofDefaults();
         private @Nullable FederationModeSwitch modeSwitch;
         private CacheScope cacheScope = CacheScope.GLOBAL;
+        private EntityCacheProvider cacheProvider = EntityCacheProvider.local();
 
         private Builder() {
         }
@@ -370,6 +439,16 @@ public final class FederatedEntities implements AutoCloseable {
          */
         public Builder cacheScope(CacheScope cacheScope) {
             this.cacheScope = Objects.requireNonNull(cacheScope, "cacheScope");
+            return this;
+        }
+
+        /**
+         * Makes the cross-request cache of each type that has {@link EntityCacheOptions};
+         * {@link EntityCacheProvider#local()} (in process) when not set. {@code federation-cache-redis} provides
+         * a local level in front of Redis, shared by the replicas.
+         */
+        public Builder cacheProvider(EntityCacheProvider cacheProvider) {
+            this.cacheProvider = Objects.requireNonNull(cacheProvider, "cacheProvider");
             return this;
         }
 

@@ -1,7 +1,7 @@
 package dev.federation.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.federation.core.cache.EntityCache;
+import dev.federation.core.cache.EntityCacheStats;
 import dev.federation.core.observer.LoadOutcome;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -89,17 +89,47 @@ public final class FederationViews {
         return out;
     }
 
-    /** {@code caches}: each cross-request cache's size, hits, misses, hit rate and evictions. */
+    /**
+     * {@code caches}: each cross-request cache's levels (size, hits, stale hits, misses, hit rate, evictions)
+     * and, for a cache with a remote level, its commands, errors, invalidations and whether it is available.
+     */
     public static Map<String, Object> cacheStats(FederatedEntities entities) {
         Map<String, Object> caches = new LinkedHashMap<>();
-        for (Map.Entry<String, Cache<?, ?>> e : entities.caches().entrySet()) {
-            CacheStats st = e.getValue().stats();
+        for (Map.Entry<String, EntityCache> e : entities.caches().entrySet()) {
+            EntityCacheStats st = e.getValue().stats();
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("estimated_size", e.getValue().estimatedSize());
-            c.put("hit_count", st.hitCount());
-            c.put("miss_count", st.missCount());
-            c.put("hit_rate", number(st.hitRate()));
-            c.put("eviction_count", st.evictionCount());
+            EntityCacheStats.Level first = st.levels().isEmpty() ? null : st.levels().get(0);
+            if (first != null) { // the nearest level at the top, as before levels existed
+                c.put("estimated_size", first.size());
+                c.put("hit_count", first.hits() + first.staleHits());
+                c.put("miss_count", first.misses());
+                c.put("hit_rate", number(first.hitRate()));
+                c.put("eviction_count", first.evictions());
+            }
+            Map<String, Object> levels = new LinkedHashMap<>();
+            for (EntityCacheStats.Level l : st.levels()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("size", l.size());
+                m.put("hits", l.hits());
+                m.put("stale_hits", l.staleHits());
+                m.put("misses", l.misses());
+                m.put("hit_rate", number(l.hitRate()));
+                m.put("evictions", l.evictions());
+                levels.put(l.name(), m);
+            }
+            c.put("levels", levels);
+            EntityCacheStats.Remote r = st.remote();
+            if (r != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("available", r.available());
+                m.put("commands", r.commands());
+                m.put("avg_command_ms", r.commands() == 0 ? 0 : number(r.commandNanos() / 1e6 / r.commands()));
+                m.put("errors", r.errors());
+                m.put("skipped", r.skipped());
+                m.put("invalidations_sent", r.invalidationsSent());
+                m.put("invalidations_received", r.invalidationsReceived());
+                c.put("remote", m);
+            }
             caches.put(e.getKey(), c);
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -4,7 +4,7 @@ import static dev.federation.core.TestSubgraph.entityList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import dev.federation.core.cache.EntityCacheStats;
 import dev.federation.core.TestSubgraph.Backend;
 import graphql.ExecutionResult;
 import java.time.Duration;
@@ -80,7 +80,7 @@ class CrossRequestCacheTest {
         s.entities(TestSubgraph.users(0, 10), "...on User{id}");
 
         assertThat(backend.calls).hasSize(2);
-        assertThat(s.entities.caches().get("User").estimatedSize()).isZero();
+        assertThat(s.entities.caches().get("User").stats().level("local").size()).isZero();
     }
 
     @Test
@@ -99,11 +99,67 @@ class CrossRequestCacheTest {
         for (int r = 0; r < 20; r++) {
             asTenant(s, "acme", TestSubgraph.users(r * 50, 50));
         }
-        Cache<?, ?> cache = s.entities.caches().get("User");
-        cache.cleanUp();
+        EntityCacheStats.Level local = s.entities.caches().get("User").stats().level("local");
 
-        assertThat(cache.estimatedSize()).isLessThanOrEqualTo(100);
-        assertThat(cache.stats().evictionCount()).isGreaterThanOrEqualTo(900);
+        assertThat(local.size()).isLessThanOrEqualTo(100);
+        assertThat(local.evictions()).isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void invalidatingAKeyDropsItInEveryScopeAndOnlyIt() {
+        TestSubgraph s = subgraph(1_000);
+        asTenant(s, "acme", TestSubgraph.users(0, 3));
+        asTenant(s, "globex", TestSubgraph.users(0, 3));
+        assertThat(backend.calls).hasSize(2);
+
+        assertThat(s.entities.invalidate("User", Map.of("id", "u1"))).isEqualTo(1);
+        asTenant(s, "acme", TestSubgraph.users(0, 3));
+        asTenant(s, "globex", TestSubgraph.users(0, 3));
+
+        assertThat(backend.calls.subList(2, 4)).containsExactly(List.of("u1"), List.of("u1"));
+        s.entities.invalidateAll("User");
+        asTenant(s, "acme", TestSubgraph.users(0, 3));
+        assertThat(backend.calls).hasSize(5).last().isEqualTo(List.of("u0", "u1", "u2"));
+    }
+
+    @Test
+    void invalidationNamesWhatIsWrong() {
+        TestSubgraph s = subgraph(1_000);
+        assertThatThrownBy(() -> s.entities.invalidate("Nope", Map.of("id", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("no entity type Nope");
+        assertThatThrownBy(() -> s.entities.invalidate("User", Map.of("sku", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hold no key of User");
+        assertThatThrownBy(() -> s.entities.invalidate("User", Map.of("id", List.of("x"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a scalar");
+    }
+
+    @Test
+    void aGracePeriodWithASynchronousBatchFunctionNeedsAnExecutor() {
+        assertThatThrownBy(() -> FederatedEntities.builder()
+                .entity(EntityType.named("User")
+                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.mapped(backend::users))
+                        .cache(EntityCacheOptions.custom().maximumSize(10).timeToLive(Duration.ofMinutes(1))
+                                .gracePeriod(Duration.ofMinutes(1)).build())
+                        .build())
+                .build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs FederationOptions.batchExecutor");
+    }
+
+    @Test
+    void aCacheProviderChoosesWhereEntriesLive() {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        FederatedEntities entities = FederatedEntities.builder()
+                .cacheProvider((type, options) -> {
+                    made.incrementAndGet();
+                    return dev.federation.core.cache.LocalEntityCache.create(options);
+                })
+                .entity(EntityType.named("User")
+                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.mapped(backend::users))
+                        .cache(EntityCacheOptions.of(10, Duration.ofMinutes(1)))
+                        .build())
+                .build();
+        assertThat(made).hasValue(1);
+        assertThat(entities.caches()).containsOnlyKeys("User");
     }
 
     @Test

@@ -45,6 +45,12 @@ public final class FederationMeterNames {
     public static final String DEFAULT_HEALTH_ROLLBACKS = "federation.health.rollbacks";
     /** Prefix of the {@code cache} tag value of the cross-request caches: {@code federation.User}. */
     public static final String DEFAULT_CACHE_PREFIX = "federation.";
+    /**
+     * Base name of the meters of a cache's remote level (e.g. Redis): {@code <base>.gets},
+     * {@code <base>.commands}, {@code <base>.errors}, {@code <base>.skipped}, {@code <base>.invalidations},
+     * {@code <base>.available}.
+     */
+    public static final String DEFAULT_CACHE_REMOTE = "federation.cache.remote";
 
     private static final FederationMeterNames DEFAULTS = custom().build();
 
@@ -61,6 +67,7 @@ public final class FederationMeterNames {
     private final String health;
     private final String healthRollbacks;
     private final String cachePrefix;
+    private final String cacheRemote;
 
     private FederationMeterNames(Builder b) {
         this.entityLoads = b.entityLoads;
@@ -76,6 +83,7 @@ public final class FederationMeterNames {
         this.health = b.health;
         this.healthRollbacks = b.healthRollbacks;
         this.cachePrefix = b.cachePrefix;
+        this.cacheRemote = b.cacheRemote;
     }
 
     /** The agreed names ({@code DEFAULT_*}). */
@@ -153,12 +161,18 @@ public final class FederationMeterNames {
         return cachePrefix;
     }
 
+    /** Base name of the meters of a cache's remote level. */
+    public String cacheRemote() {
+        return cacheRemote;
+    }
+
     @Override
     public String toString() {
         return "FederationMeterNames{" + entityLoads + ", " + backendCalls + ", " + batchSize + ", " + batchRequests
                 + ", " + batchWait + ", "
                 + entityResolution + ", " + entitiesRequests + ", " + batchEffectiveness + ", " + mode + ", "
-                + entityRejections + ", " + health + ", " + healthRollbacks + ", cache " + cachePrefix + "*}";
+                + entityRejections + ", " + health + ", " + healthRollbacks + ", cache " + cachePrefix + "*, "
+                + cacheRemote + ".*}";
     }
 
     /** Builder of {@link FederationMeterNames}; each setter rejects a blank name at once. */
@@ -176,6 +190,7 @@ public final class FederationMeterNames {
         private String health = DEFAULT_HEALTH;
         private String healthRollbacks = DEFAULT_HEALTH_ROLLBACKS;
         private String cachePrefix = DEFAULT_CACHE_PREFIX;
+        private String cacheRemote = DEFAULT_CACHE_REMOTE;
 
         private Builder() {
         }
@@ -207,6 +222,7 @@ public final class FederationMeterNames {
             health = reprefix(prefix, health);
             healthRollbacks = reprefix(prefix, healthRollbacks);
             cachePrefix = reprefix(prefix, cachePrefix);
+            cacheRemote = reprefix(prefix, cacheRemote);
             return this;
         }
 
@@ -289,6 +305,12 @@ public final class FederationMeterNames {
         /** @param prefix prefix of the {@code cache} tag value of the cross-request caches */
         public Builder cachePrefix(String prefix) {
             this.cachePrefix = check("cachePrefix", prefix);
+            return this;
+        }
+
+        /** @param name base name of the meters of a cache's remote level */
+        public Builder cacheRemote(String name) {
+            this.cacheRemote = check("cacheRemote", name);
             return this;
         }
 

@@ -2,7 +2,6 @@ package dev.federation.examples.subgraphs;
 
 import com.apollographql.federation.graphqljava.Federation;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationStatistics;
