@@ -96,6 +96,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
     private final Clock clock;
     private final @Nullable Executor executor;
     private final Map<String, EntityCodec<?>> codecs;
+    private final Map<String, java.util.function.UnaryOperator<EntityCacheOptions>> options;
     private final @Nullable Function<Object, @Nullable String> scopeKey;
     private final String origin = UUID.randomUUID().toString();
     private final RedisClient client;
@@ -117,6 +118,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         this.commandTimeout = b.commandTimeout;
         this.clock = b.clock;
         this.codecs = Map.copyOf(b.codecs);
+        this.options = Map.copyOf(b.options);
         this.scopeKey = b.scopeKey;
         this.executor = b.executor;
         this.readSha = sha1(READ);
@@ -144,7 +146,10 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
     }
 
     @Override
-    public EntityCache create(EntityType type, EntityCacheOptions options) {
+    public EntityCache create(EntityType type, EntityCacheOptions declared) {
+        java.util.function.UnaryOperator<EntityCacheOptions> override = options.get(type.typename());
+        EntityCacheOptions options = override == null ? declared
+                : Objects.requireNonNull(override.apply(declared), "options of " + type.typename());
         EntityCodec<?> codec = codecs.get(type.typename());
         if (codec == null) {
             Class<?> javaClass = type.javaClass();
@@ -390,6 +395,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         private Clock clock = Clock.systemUTC();
         private @Nullable Executor executor;
         private final Map<String, EntityCodec<?>> codecs = new HashMap<>();
+        private final Map<String, java.util.function.UnaryOperator<EntityCacheOptions>> options = new HashMap<>();
         private @Nullable Function<Object, @Nullable String> scopeKey;
 
         private Builder(RedisURI uri) {
@@ -445,6 +451,18 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         /** The codec of {@code typename}; {@link JacksonEntityCodec} of its Java class (or of maps) when not set. */
         public Builder codec(String typename, EntityCodec<?> codec) {
             codecs.put(Objects.requireNonNull(typename, "typename"), Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /**
+         * Changes the cache options {@code typename} declared ({@code EntityType.Builder.cache}) for its two
+         * levels here, e.g. {@code declared -> EntityCacheOptions.of(50_000, Duration.ofMinutes(30))}: the Spring
+         * properties {@code federation.cache.redis.types.<typename>.*} do this. A grace period added here with
+         * a synchronous batch function and no {@code batchExecutor} makes the request that found a stale entry
+         * wait for its refresh.
+         */
+        public Builder options(String typename, java.util.function.UnaryOperator<EntityCacheOptions> override) {
+            options.put(Objects.requireNonNull(typename, "typename"), Objects.requireNonNull(override, "override"));
             return this;
         }
 
