@@ -45,9 +45,11 @@ public final class ClusterConfig {
     private final @Nullable EntityCacheOptions productCache;
     private final HealthMonitorConfig health;
     private final @Nullable Duration crossRequestWindow;
+    private final @Nullable String redis;
 
     private ClusterConfig(Builder b) {
         this.crossRequestWindow = b.crossRequestWindow;
+        this.redis = b.redis;
         this.health = b.health;
         this.data = b.data;
         this.host = b.host;
@@ -113,6 +115,11 @@ public final class ClusterConfig {
         return openTelemetry;
     }
 
+    /** The Redis of the shared entity cache, or {@code null} when the caches are in process. */
+    public @Nullable String redis() {
+        return redis;
+    }
+
     /** The window of cross-request batching for every entity type, or {@code null} when it is off. */
     public @Nullable Duration crossRequestWindow() {
         return crossRequestWindow;
@@ -142,6 +149,7 @@ public final class ClusterConfig {
         private @Nullable EntityCacheOptions productCache;
         private HealthMonitorConfig health = SubgraphObservability.DEFAULT_HEALTH;
         private @Nullable Duration crossRequestWindow;
+        private @Nullable String redis;
 
         private Builder() {
         }
@@ -193,6 +201,16 @@ public final class ClusterConfig {
         /** Caches Product across requests in the products subgraph. */
         public Builder productCache(EntityCacheOptions productCache) {
             this.productCache = Objects.requireNonNull(productCache, "productCache");
+            return this;
+        }
+
+        /**
+         * Puts the cached entity types behind a shared level on the Redis at {@code uri} (for example
+         * {@code redis://127.0.0.1:6379}), one key prefix per subgraph: two clusters on one Redis share entities.
+         */
+        public Builder redis(String uri) {
+            io.lettuce.core.RedisURI.create(Objects.requireNonNull(uri, "uri")); // refuses a bad URI here
+            this.redis = uri;
             return this;
         }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar federation-examples.jar [demo] [--rounds N] [--warmup N] [--users N] [--posts N] [--products N] [--quiet]
  * java -jar federation-examples.jar serve [--users-port 4001] [--posts-port 4002] [--products-port 4003] [--compat-port 4004]
- *                                          [--host 127.0.0.1] [--mode BATCHED|DIRECT] [--product-cache]
+ *                                          [--host 127.0.0.1] [--mode BATCHED|DIRECT] [--product-cache] [--redis URI]
  * </pre>
  *
  * <p>{@code demo} (the default) prints the go-live table on stdout and exits 1 when a target is missed, 2 for
@@ -67,6 +67,10 @@ public final class Main {
             "    --host H         address to bind (default 127.0.0.1)",
             "    --mode M         BATCHED or DIRECT (default: from FEDERATION_ENABLED, else BATCHED)",
             "    --product-cache  cache Product across requests (10,000 entries, 5 minutes)",
+            "    --redis URI      put the cached types behind a shared level on Redis (e.g. redis://127.0.0.1:6379):",
+            "                     two serve processes on one Redis share what they load; POST",
+            "                     /admin/cache/invalidate {\"typename\": \"Product\", \"keys\": [{\"id\": \"7\"}]} drops",
+            "                     entities on every replica (needs FEDERATION_ADMIN_TOKEN)",
             "    --users N --posts N --products N   data sizes",
             "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
             "    --cross-request-window D   merge the keys of concurrent requests of one type (for example 2ms,",
@@ -97,7 +101,7 @@ public final class Main {
             Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
             Map.entry("db-round-trip-ms", true), Map.entry("health-interval-ms", true),
             Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true),
-            Map.entry("cross-request-window", true));
+            Map.entry("cross-request-window", true), Map.entry("redis", true));
     /** The flags of {@code status}, and whether each takes a value. */
     static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
             "subgraphs", true);
@@ -260,6 +264,14 @@ public final class Main {
         b.health(healthFlags(flags));
         if (flags.containsKey("cross-request-window")) {
             b.crossRequestWindow(duration("--cross-request-window", flags.get("cross-request-window")));
+        }
+        if (flags.containsKey("redis")) {
+            try {
+                b.redis(flags.get("redis"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--redis must be a Redis URI such as redis://127.0.0.1:6379, was "
+                        + flags.get("redis"), e);
+            }
         }
         ClusterConfig config = b.build();
         SubgraphCluster cluster = SubgraphCluster.start(config);

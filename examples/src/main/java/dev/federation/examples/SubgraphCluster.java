@@ -1,5 +1,6 @@
 package dev.federation.examples;
 
+import dev.federation.cache.redis.RedisEntityCaches;
 import dev.federation.core.CrossRequestBatching;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.FederationMode;
@@ -48,11 +49,14 @@ public final class SubgraphCluster implements AutoCloseable {
 
     private final Map<String, Node> nodes;
     private final @org.jspecify.annotations.Nullable ExecutorService batchExecutor;
+    /** The shared caches' providers (with {@code --redis}), closed after the subgraphs. */
+    private final List<RedisEntityCaches> caches;
 
     private SubgraphCluster(Map<String, Node> nodes,
-            @org.jspecify.annotations.Nullable ExecutorService batchExecutor) {
+            @org.jspecify.annotations.Nullable ExecutorService batchExecutor, List<RedisEntityCaches> caches) {
         this.nodes = Collections.unmodifiableMap(nodes);
         this.batchExecutor = batchExecutor;
+        this.caches = List.copyOf(caches);
     }
 
     /**
@@ -69,25 +73,26 @@ public final class SubgraphCluster implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        List<RedisEntityCaches> caches = new ArrayList<>();
         try {
-            nodes.put(UsersSubgraph.NAME, node(config, batchExecutor, UsersSubgraph.NAME, config.usersPort(),
-                    UsersSubgraph::create));
-            nodes.put(PostsSubgraph.NAME, node(config, batchExecutor, PostsSubgraph.NAME, config.postsPort(),
-                    PostsSubgraph::create));
-            nodes.put(ProductsSubgraph.NAME, node(config, batchExecutor, ProductsSubgraph.NAME,
+            nodes.put(UsersSubgraph.NAME, node(config, batchExecutor, caches, UsersSubgraph.NAME,
+                    config.usersPort(), UsersSubgraph::create));
+            nodes.put(PostsSubgraph.NAME, node(config, batchExecutor, caches, PostsSubgraph.NAME,
+                    config.postsPort(), PostsSubgraph::create));
+            nodes.put(ProductsSubgraph.NAME, node(config, batchExecutor, caches, ProductsSubgraph.NAME,
                     config.productsPort(), ProductsSubgraph::create));
         } catch (RuntimeException e) {
-            new SubgraphCluster(nodes, batchExecutor).close();
+            new SubgraphCluster(nodes, batchExecutor, caches).close();
             throw e;
         }
-        return new SubgraphCluster(nodes, batchExecutor);
+        return new SubgraphCluster(nodes, batchExecutor, caches);
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger BATCH_THREAD_IDS =
             new java.util.concurrent.atomic.AtomicInteger();
 
     private static Node node(ClusterConfig config, @org.jspecify.annotations.Nullable ExecutorService batchExecutor,
-            String name, int port, Function<SubgraphConfig, Subgraph> factory) {
+            List<RedisEntityCaches> caches, String name, int port, Function<SubgraphConfig, Subgraph> factory) {
         SubgraphConfig.Builder sc = config.subgraph();
         Duration window = config.crossRequestWindow();
         if (window != null && batchExecutor != null) {
@@ -99,6 +104,12 @@ public final class SubgraphCluster implements AutoCloseable {
         EntityCacheOptions cache = config.productCache();
         if (cache != null) {
             sc.productCache(cache);
+        }
+        String redis = config.redis();
+        if (redis != null) { // connects only if the subgraph has a cached type
+            RedisEntityCaches shared = RedisEntityCaches.builder(redis).prefix("examples-" + name).build();
+            caches.add(shared);
+            sc.cacheProvider(shared);
         }
         SubgraphConfig base = sc.build();
         SubgraphObservability obs = SubgraphObservability.create(name, base.modeSwitch(),
@@ -131,6 +142,7 @@ public final class SubgraphCluster implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .modeSwitch(subgraph.entities().modeSwitch())
+                .cacheInvalidation(subgraph.entities())
                 .adminToken(adminToken)
                 .text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)
                 .get("/health", q -> obs.health())
@@ -190,6 +202,9 @@ public final class SubgraphCluster implements AutoCloseable {
         }
         if (batchExecutor != null) {
             batchExecutor.shutdownNow();
+        }
+        for (RedisEntityCaches c : caches) {
+            c.close();
         }
     }
 }

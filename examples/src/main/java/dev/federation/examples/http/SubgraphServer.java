@@ -121,6 +121,10 @@ public final class SubgraphServer implements AutoCloseable {
     static final int EXTRA_THREADS = 12;
     /** The environment variable that holds the admin token. */
     public static final String ADMIN_TOKEN_VARIABLE = "FEDERATION_ADMIN_TOKEN";
+    /** The route that invalidates cached entities. */
+    public static final String INVALIDATE = "/admin/cache/invalidate";
+    /** Most keys one invalidation call may name. */
+    static final int MAX_INVALIDATED_KEYS = 1_000;
     /** The value the {@link RequestListener}s see for an unknown path or method. */
     public static final String OTHER = "other";
 
@@ -142,6 +146,7 @@ public final class SubgraphServer implements AutoCloseable {
     private final Duration bodyTimeout;
     private @Nullable QoSHandler qos;
     private final @Nullable FederationModeSwitch modeSwitch;
+    private final dev.federation.core.@Nullable FederatedEntities invalidation;
     private final byte @Nullable [] adminToken;
     private final Map<String, Route> routes;
     private final Set<String> knownPaths;
@@ -162,12 +167,14 @@ public final class SubgraphServer implements AutoCloseable {
         this.queueTimeout = b.queueTimeout;
         this.bodyTimeout = b.bodyTimeout;
         this.modeSwitch = b.modeSwitch;
+        this.invalidation = b.invalidation;
         this.adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null
                 : b.adminToken.getBytes(StandardCharsets.UTF_8);
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
         Set<String> known = new HashSet<>(b.routes.keySet());
         known.add("/graphql");
         known.add("/admin/mode");
+        known.add(INVALIDATE);
         this.knownPaths = Set.copyOf(known);
         this.listeners = List.copyOf(b.listeners);
         this.interceptor = b.interceptor;
@@ -504,6 +511,15 @@ public final class SubgraphServer implements AutoCloseable {
             }
             return adminMode(exchange, modeSwitch);
         }
+        if (path.equals(INVALIDATE)) {
+            if (invalidation == null || invalidation.caches().isEmpty()) {
+                return error(404, "not found");
+            }
+            if (!method.equals("POST")) {
+                return error(405, "use POST");
+            }
+            return invalidate(exchange, invalidation);
+        }
         Route route = routes.get(path);
         if (route == null) {
             return error(404, "not found");
@@ -546,7 +562,8 @@ public final class SubgraphServer implements AutoCloseable {
         return Response.compactJson(200, result.toSpecification());
     }
 
-    private Response adminMode(Exchange exchange, FederationModeSwitch modeSwitch) throws IOException {
+    /** {@code null} when the request carries the admin token, else the answer that refuses it. */
+    private @Nullable Response refused(Exchange exchange, String operation) {
         if (adminToken == null) {
             return error(403, "the admin endpoint is disabled: set " + ADMIN_TOKEN_VARIABLE);
         }
@@ -556,10 +573,87 @@ public final class SubgraphServer implements AutoCloseable {
         if (auth == null || !auth.regionMatches(true, 0, prefix, 0, prefix.length())
                 || !MessageDigest.isEqual(adminToken,
                         auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8))) {
-            LOG.atWarn().addKeyValue("operation", "admin_mode").addKeyValue("outcome", "refused")
+            LOG.atWarn().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
                     .addKeyValue("request_id", MDC.get("request_id"))
-                    .log("admin mode switch refused: missing or wrong token");
+                    .log("{} refused: missing or wrong token", operation);
             return error(401, "missing or wrong admin token");
+        }
+        return null;
+    }
+
+    /**
+     * {@code POST /admin/cache/invalidate} with {@code {"typename": "Product", "keys": [{"id": "7"}]}} (key fields
+     * as in a representation; at most {@value #MAX_INVALIDATED_KEYS}) or {@code {"typename": "Product"}} for all
+     * of the type; on every replica when the cache is shared.
+     */
+    private Response invalidate(Exchange exchange, dev.federation.core.FederatedEntities entities)
+            throws IOException {
+        Response refused = refused(exchange, "admin_cache_invalidate");
+        if (refused != null) {
+            return refused;
+        }
+        byte[] raw = exchange.body();
+        if (raw == null) {
+            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
+        }
+        if (!exchange.isJson()) {
+            return error(415, "the body must be sent as Content-Type: application/json");
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
+            });
+        } catch (IOException | IllegalArgumentException e) {
+            body = null;
+        }
+        Object typename = body == null ? null : body.get("typename");
+        Object keys = body == null ? null : body.get("keys");
+        if (!(typename instanceof String) || (keys != null && !(keys instanceof List))) {
+            return error(400, "the body must be {\"typename\": \"Product\", \"keys\": [{\"id\": \"7\"}]} "
+                    + "or {\"typename\": \"Product\"}");
+        }
+        String type = (String) typename;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("typename", shortened(type));
+        try {
+            if (keys == null) {
+                entities.invalidateAll(type);
+                out.put("invalidated", "all");
+            } else {
+                List<?> list = (List<?>) keys;
+                if (list.size() > MAX_INVALIDATED_KEYS) {
+                    return error(400, "at most " + MAX_INVALIDATED_KEYS + " keys in one call");
+                }
+                for (Object k : list) { // all checked before any is dropped
+                    if (!(k instanceof Map)) {
+                        return error(400, "each key must be an object of key fields, e.g. {\"id\": \"7\"}");
+                    }
+                }
+                for (Object k : list) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> fields = (Map<String, Object>) k;
+                    entities.invalidate(type, fields);
+                }
+                out.put("invalidated", list.size());
+            }
+        } catch (IllegalArgumentException e) {
+            return error(400, shortened(e.getMessage()));
+        }
+        LOG.atInfo().addKeyValue("operation", "admin_cache_invalidate")
+                .addKeyValue("request_id", MDC.get("request_id")).addKeyValue("typename", shortened(type))
+                .log("cache of {} invalidated by admin: {}", shortened(type), out.get("invalidated"));
+        return Response.json(200, out);
+    }
+
+    private static String shortened(@Nullable String s) {
+        String v = String.valueOf(s).replaceAll("[^\\x20-\\x7E]", "?");
+        return v.length() > 200 ? v.substring(0, 200) + "..." : v;
+    }
+
+    private Response adminMode(Exchange exchange, FederationModeSwitch modeSwitch) throws IOException {
+        Response refused = refused(exchange, "admin_mode");
+        if (refused != null) {
+            return refused;
         }
         byte[] raw = exchange.body();
         if (raw == null) {
@@ -733,6 +827,7 @@ public final class SubgraphServer implements AutoCloseable {
         private Duration queueTimeout = DEFAULT_QUEUE_TIMEOUT;
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private @Nullable FederationModeSwitch modeSwitch;
+        private dev.federation.core.@Nullable FederatedEntities invalidation;
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
         private final List<RequestListener> listeners = new java.util.ArrayList<>();
@@ -830,6 +925,15 @@ public final class SubgraphServer implements AutoCloseable {
             return d;
         }
 
+        /**
+         * Enables {@code POST /admin/cache/invalidate} (behind the admin token) on these entities' cross-request
+         * caches, when they have one.
+         */
+        public Builder cacheInvalidation(dev.federation.core.FederatedEntities entities) {
+            this.invalidation = Objects.requireNonNull(entities, "entities");
+            return this;
+        }
+
         /** Enables {@code POST /admin/mode} on this switch. */
         public Builder modeSwitch(FederationModeSwitch modeSwitch) {
             this.modeSwitch = Objects.requireNonNull(modeSwitch, "modeSwitch");
@@ -849,7 +953,8 @@ public final class SubgraphServer implements AutoCloseable {
         public Builder get(String path, Route route) {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(route, "route");
-            if (!path.startsWith("/") || path.equals("/graphql") || path.equals("/admin/mode")) {
+            if (!path.startsWith("/") || path.equals("/graphql") || path.equals("/admin/mode")
+                    || path.equals(INVALIDATE)) {
                 throw new IllegalArgumentException("path must start with / and not be a built-in route: " + path);
             }
             if (routes.putIfAbsent(path, route) != null) {

@@ -90,6 +90,9 @@ public final class Subgraph implements GraphQlEndpoint, AutoCloseable {
                 .observer(statistics)
                 .observer(calls);
         config.observers().forEach(b::observer);
+        if (config.cacheProvider() != null) {
+            b.cacheProvider(config.cacheProvider());
+        }
         return b;
     }
 

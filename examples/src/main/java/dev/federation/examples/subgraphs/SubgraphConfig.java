@@ -32,6 +32,7 @@ public final class SubgraphConfig {
     private final FederationOptions options;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
+    private final dev.federation.core.cache.@Nullable EntityCacheProvider cacheProvider;
 
     private SubgraphConfig(Builder b) {
         this.data = b.data;
@@ -39,6 +40,7 @@ public final class SubgraphConfig {
         this.options = b.options;
         this.observers = List.copyOf(b.observers);
         this.productCache = b.productCache;
+        this.cacheProvider = b.cacheProvider;
     }
 
     /** The defaults: the go-live sizes, the mode from {@code FEDERATION_ENABLED}, no observer. */
@@ -57,6 +59,9 @@ public final class SubgraphConfig {
         observers.forEach(b::observer);
         if (productCache != null) {
             b.productCache(productCache);
+        }
+        if (cacheProvider != null) {
+            b.cacheProvider(cacheProvider);
         }
         return b;
     }
@@ -86,6 +91,11 @@ public final class SubgraphConfig {
         return productCache;
     }
 
+    /** Where cached entities live (for example a shared level on Redis), or {@code null} for in process. */
+    public dev.federation.core.cache.@Nullable EntityCacheProvider cacheProvider() {
+        return cacheProvider;
+    }
+
     @Override
     public String toString() {
         return "SubgraphConfig{" + data + ", mode="
@@ -99,6 +109,7 @@ public final class SubgraphConfig {
         private FederationOptions options = FederationOptions.ofDefaults();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
+        private dev.federation.core.cache.@Nullable EntityCacheProvider cacheProvider;
 
         private Builder() {
         }
@@ -129,6 +140,12 @@ public final class SubgraphConfig {
         /** Adds an observer. */
         public Builder observer(FederationObserver observer) {
             observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /** Where cached entities live; in process when not set. */
+        public Builder cacheProvider(dev.federation.core.cache.EntityCacheProvider cacheProvider) {
+            this.cacheProvider = Objects.requireNonNull(cacheProvider, "cacheProvider");
             return this;
         }
 

@@ -132,7 +132,6 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
                 .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
                 .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
                 .build());
-        connect();
     }
 
     /** A builder for the Redis at {@code uri}, e.g. {@code RedisURI.create("redis://127.0.0.1:6379")}. */
@@ -156,6 +155,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             codec = javaClass != null ? JacksonEntityCodec.of(javaClass) : JacksonEntityCodec.ofMaps();
         }
         RedisEntityCache cache = new RedisEntityCache(this, type, options, codec);
+        connect(); // on the first cache: a provider no type uses never connects
         if (caches.putIfAbsent(type.typename(), cache) != null) {
             throw new IllegalStateException("a Redis cache of " + type.typename() + " was made already by this "
                     + "provider: use one RedisEntityCaches per FederatedEntities, or another prefix");
@@ -493,7 +493,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             return this;
         }
 
-        /** The provider; it starts connecting at once, and works (locally) until Redis answers. */
+        /** The provider; it connects when it makes its first cache, and works (locally) until Redis answers. */
         public RedisEntityCaches build() {
             return new RedisEntityCaches(this);
         }
