@@ -51,6 +51,11 @@ class RedisEntityCacheTest {
         }
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void aPrefixOfItsOwn(org.junit.jupiter.api.TestInfo test) {
+        Replica.PREFIX.set("t-" + test.getTestMethod().orElseThrow().getName());
+    }
+
     @AfterEach
     void closeReplicasAndFlush() throws Exception {
         for (AutoCloseable c : open) {
@@ -91,6 +96,18 @@ class RedisEntityCacheTest {
         }
     }
 
+    /** Waits until the (asynchronous) writes of these ids are in Redis: a test that reads them elsewhere needs them. */
+    static void awaitInRedis(List<String> ids) {
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            for (String id : ids) {
+                await(id + " written to Redis", () -> c.sync().exists(Replica.PREFIX.get() + ":Product:id:s:" + id) == 1);
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     static EntityCacheStats stats(Replica r) {
         return r.entities.caches().get("Product").stats();
     }
@@ -105,6 +122,7 @@ class RedisEntityCacheTest {
         Replica b = replica();
 
         List<String> fromA = a.names("acme", ids(0, 20));
+        awaitInRedis(ids(0, 20));
         List<String> fromB = b.names("acme", ids(0, 20));
 
         assertThat(fromB).isEqualTo(fromA).first().isEqualTo("Product p0 of acme v1");
@@ -124,6 +142,7 @@ class RedisEntityCacheTest {
             Replica a = replica();
             Replica b = replica(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)), s -> s.executor(executor));
             a.names("acme", ids(0, 10));
+            awaitInRedis(ids(0, 10));
             List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
             backend.beforeAnswer = () -> threads.add(Thread.currentThread().getName());
 
@@ -176,6 +195,7 @@ class RedisEntityCacheTest {
         Replica b = replica();
         a.names("acme", ids(0, 3));
         a.names("globex", ids(0, 3));
+        awaitInRedis(ids(0, 3));
         b.names("acme", ids(0, 3)); // b holds p0..p2 locally now
         int calls = backend.calls.size();
 
@@ -196,6 +216,7 @@ class RedisEntityCacheTest {
         Replica a = replica();
         Replica b = replica();
         a.names("acme", ids(0, 50));
+        awaitInRedis(ids(0, 50)); // none of a's writes may land after the deletion
         b.names("acme", ids(0, 50));
         int calls = backend.calls.size();
 
@@ -211,6 +232,7 @@ class RedisEntityCacheTest {
     void aNewCodecVersionNeverReadsTheOldBytes() {
         Replica v1 = replica();
         v1.names("acme", ids(0, 5));
+        awaitInRedis(ids(0, 5)); // the old version's bytes are there to be (not) read
         Replica v2 = replica(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)), b -> b.codec("Product",
                 JacksonEntityCodec.of(Replica.Product.class).withVersion("product-v2")));
 
@@ -225,11 +247,12 @@ class RedisEntityCacheTest {
     void garbageInRedisIsLoadedAgainNotServed() {
         Replica a = replica();
         a.names("acme", ids(0, 2));
+        awaitInRedis(ids(0, 2)); // a's own writes must not land after the garbage
         String field = JacksonEntityCodec.of(Replica.Product.class).version() + "|s:acme";
         RedisClient client = RedisClient.create(server.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
-            c.sync().hset("test:Product:id:s:p0", field, "\u0001garbage-not-json");
-            c.sync().hset("test:Product:id:s:p1", field, "x");
+            c.sync().hset(Replica.PREFIX.get() + ":Product:id:s:p0", field, "\u0001garbage-not-json");
+            c.sync().hset(Replica.PREFIX.get() + ":Product:id:s:p1", field, "x");
         } finally {
             client.shutdown();
         }
@@ -331,6 +354,7 @@ class RedisEntityCacheTest {
         }
         Replica b = replica();
         a.names("acme", ids(5000, 3));
+        awaitInRedis(ids(5000, 3));
         int calls = backend.calls.size();
         assertThat(b.names("acme", ids(5000, 3))).hasSize(3);
         assertThat(backend.calls).hasSize(calls); // a wrote to Redis again, b read it
@@ -424,6 +448,7 @@ class RedisEntityCacheTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         FederationCacheMetrics.of(b.entities).bindTo(registry);
         a.names("acme", ids(0, 4));
+        awaitInRedis(ids(0, 4));
         b.names("acme", ids(0, 4));
         b.names("acme", ids(0, 4));
 

@@ -27,6 +27,9 @@ final class Replica implements AutoCloseable {
 
     static final String SDL = EntitiesSubgraph.resource(Replica.class, "/products.graphql");
     static final String SELECTION = "...on Product{id name tenant}";
+    /** The key prefix of the replicas made now: each test its own, so nothing a past test wrote late is read. */
+    static final java.util.concurrent.atomic.AtomicReference<String> PREFIX =
+            new java.util.concurrent.atomic.AtomicReference<>("test");
 
     record Product(String id, String name, String tenant) {
     }
@@ -44,7 +47,7 @@ final class Replica implements AutoCloseable {
 
     Replica(Backend backend, String redisUri, EntityCacheOptions cache,
             UnaryOperator<RedisEntityCaches.Builder> settings) {
-        this.redis = settings.apply(RedisEntityCaches.builder(redisUri).prefix("test")).build();
+        this.redis = settings.apply(RedisEntityCaches.builder(redisUri).prefix(PREFIX.get())).build();
         this.entities = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
                 .options(FederationOptions.custom().batchTimeout(Duration.ofSeconds(20)).batchExecutor(LOADS).build())
