@@ -133,6 +133,62 @@ public final class FederatedEntities implements AutoCloseable {
         this.registries = new RegistryFactory(this);
         this.modeListener = observer::modeChanged;
         this.modeSwitch.addListener(modeListener);
+        if (LOG.isInfoEnabled()) {
+            LOG.info(describe(b.observers));
+        }
+    }
+
+    /**
+     * The one line said at INFO when built: the entity types and key shapes, the mode, which types are cached
+     * (and where) or merged across requests, and the observers (metrics, tracing, ...).
+     */
+    private String describe(List<FederationObserver> observers) {
+        StringBuilder sb = new StringBuilder("federation: _entities of ");
+        boolean first = true;
+        for (EntityType t : entityTypes.values()) {
+            sb.append(first ? "" : ", ").append(t.typename()).append(" (");
+            for (int i = 0; i < t.keys().size(); i++) {
+                sb.append(i == 0 ? "" : " | ").append(t.keys().get(i).shape());
+            }
+            sb.append(')');
+            first = false;
+        }
+        sb.append(" in ").append(modeSwitch.mode()).append(" mode");
+        if (!caches.isEmpty()) {
+            sb.append("; cross-request cache: ");
+            first = true;
+            for (Map.Entry<String, EntityCache> e : caches.entrySet()) {
+                sb.append(first ? "" : ", ").append(e.getKey()).append(" (")
+                        .append(simpleName(e.getValue().getClass())).append(')');
+                first = false;
+            }
+        }
+        List<String> merged = new ArrayList<>();
+        for (EntityType t : entityTypes.values()) {
+            if (t.crossRequest(options) != null) {
+                merged.add(t.typename());
+            }
+        }
+        if (!merged.isEmpty()) {
+            sb.append("; cross-request batching: ").append(String.join(", ", merged));
+        }
+        sb.append("; observers: ");
+        if (observers.isEmpty()) {
+            sb.append("none (no metrics, no tracing)");
+        } else {
+            first = true;
+            for (FederationObserver o : observers) {
+                sb.append(first ? "" : ", ").append(simpleName(o.getClass()));
+                first = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String simpleName(Class<?> c) {
+        String n = c.getSimpleName();
+        int lambda = n.indexOf("$$");
+        return n.isEmpty() ? c.getName() : lambda > 0 ? n.substring(0, lambda) : n;
     }
 
     private <K> KeyResolver<K> resolver(EntityType type, EntityType.Key<K> key, int ordinal, int typeOrdinal,

@@ -128,11 +128,23 @@ public class FederationAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(type = SPRING_FEDERATION, name = "federationSchemaCustomizer")
-    public GraphQlSourceBuilderCustomizer federationSchemaCustomizer(FederatedEntities entities) {
-        return builder -> builder.schemaFactory((registry, wiring) -> Federation.transform(registry, wiring)
-                .fetchEntities(entities.fetcher())
-                .resolveEntityType(entities.typeResolver())
-                .build());
+    public GraphQlSourceBuilderCustomizer federationSchemaCustomizer(FederatedEntities entities,
+            org.springframework.core.env.Environment environment) {
+        boolean inspect = environment.getProperty("spring.graphql.schema.inspection.enabled", Boolean.class, true);
+        return builder -> {
+            builder.schemaFactory((registry, wiring) -> Federation.transform(registry, wiring)
+                    .fetchEntities(entities.fetcher())
+                    .resolveEntityType(entities.typeResolver())
+                    .build());
+            if (inspect) {
+                builder.inspectSchemaMappings(report -> {
+                    String text = SchemaInspection.withoutFederationFields(report);
+                    if (text != null) {
+                        SchemaInspection.LOG.info(text);
+                    }
+                });
+            }
+        };
     }
 
     /** Says once why the fetcher is not installed when Spring's own federation is configured. */

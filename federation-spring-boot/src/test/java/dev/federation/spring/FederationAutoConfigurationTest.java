@@ -106,6 +106,28 @@ class FederationAutoConfigurationTest {
     }
 
     @Test
+    void springsSchemaReportNoLongerCallsTheFederationFieldsUnmapped() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            runner.run(context -> {
+                assertThat(context).hasNotFailed();
+                context.getBean(GraphQlSource.class).graphQl();
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+        // the report is still made (Query.me has no data fetcher here), without the two fields the library serves
+        assertThat(appender.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.contains("Unmapped fields: {Query=[me]}"))
+                .noneMatch(m -> m.contains("_entities") || m.contains("_service"));
+    }
+
+    @Test
     void withoutGraphQlNothingIsConfigured() {
         runner.withClassLoader(new FilteredClassLoader(GraphQL.class)).run(context -> assertThat(context)
                 .hasNotFailed().doesNotHaveBean(FederatedEntities.class).doesNotHaveBean(FederationMetrics.class));

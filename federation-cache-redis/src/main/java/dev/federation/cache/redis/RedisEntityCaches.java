@@ -107,6 +107,8 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
     private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile @Nullable CompletableFuture<?> connectingNow;
+    private final Duration connectTimeout;
     private volatile boolean closed;
     private final String readSha;
     private final String writeSha;
@@ -116,6 +118,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         this.prefix = b.prefix;
         this.channel = b.prefix + ":invalidations";
         this.commandTimeout = b.commandTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.clock = b.clock;
         this.codecs = Map.copyOf(b.codecs);
         this.options = Map.copyOf(b.options);
@@ -155,7 +158,18 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             codec = javaClass != null ? JacksonEntityCodec.of(javaClass) : JacksonEntityCodec.ofMaps();
         }
         RedisEntityCache cache = new RedisEntityCache(this, type, options, codec);
-        connect(); // on the first cache: a provider no type uses never connects
+        // on the first cache (a provider no type uses never connects), waiting at most the connect timeout, so
+        // that a replica that starts with Redis up uses it from its first request; with Redis down it starts
+        // anyway, on its local levels
+        CompletableFuture<?> connected = connect();
+        try {
+            connected.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Redis at {}:{} did not answer at startup ({}): cached types use their local level until it "
+                    + "does", uri.getHost(), uri.getPort(), e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (caches.putIfAbsent(type.typename(), cache) != null) {
             throw new IllegalStateException("a Redis cache of " + type.typename() + " was made already by this "
                     + "provider: use one RedisEntityCaches per FederatedEntities, or another prefix");
@@ -276,10 +290,17 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         return commands.publish(bytes(channel), bytes(origin + "|" + message));
     }
 
-    private void connect() {
-        if (closed || !connecting.compareAndSet(false, true)) {
-            return;
+    /** Connects (both connections) unless connected or connecting; the future completes when that is done. */
+    private CompletableFuture<?> connect() {
+        if (connection != null) {
+            return CompletableFuture.completedFuture(connection);
         }
+        CompletableFuture<?> pending = connectingNow;
+        if (closed || pending != null || !connecting.compareAndSet(false, true)) {
+            return pending != null ? pending : CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        connectingNow = done;
         client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture()
                 .thenCombine(subscribe(), (c, p) -> c)
                 .whenComplete((c, e) -> {
@@ -291,8 +312,15 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
                     } else {
                         connection = c;
                     }
+                    connectingNow = null;
                     connecting.set(false);
+                    if (e != null) {
+                        done.completeExceptionally(e);
+                    } else {
+                        done.complete(c);
+                    }
                 });
+        return done;
     }
 
     private CompletableFuture<?> subscribe() {
@@ -493,7 +521,10 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             return this;
         }
 
-        /** The provider; it connects when it makes its first cache, and works (locally) until Redis answers. */
+        /**
+         * The provider. It connects when it makes its first cache, waiting at most the connect timeout; when Redis
+         * does not answer, its caches work on their local levels until it does.
+         */
         public RedisEntityCaches build() {
             return new RedisEntityCaches(this);
         }

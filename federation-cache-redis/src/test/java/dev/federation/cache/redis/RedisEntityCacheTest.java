@@ -325,6 +325,15 @@ class RedisEntityCacheTest {
         refreshed.await(20, TimeUnit.SECONDS);
         await("the refresh filled the cache", () -> a.names("acme", ids(0, 1)).get(0).endsWith("v2"));
         assertThat(backend.calls).hasSize(2); // the first load and one refresh, not one per stale read
+        // the refresh wrote the local level first, then Redis: wait for Redis before moving the clock
+        String field = JacksonEntityCodec.of(Replica.Product.class).version() + "|s:acme";
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            await("the refresh is in Redis", () -> String.valueOf(
+                    c.sync().hget(Replica.PREFIX.get() + ":Product:id:s:p0", field)).contains("v2"));
+        } finally {
+            client.shutdown();
+        }
         clock.advance(Duration.ofMinutes(30)); // past the grace: a miss, loaded while the request waits
         backend.change("p0");
         backend.beforeAnswer = () -> {
