@@ -527,9 +527,10 @@ public final class FederatedEntities implements AutoCloseable {
          * The entities.
          *
          * @throws IllegalStateException when no entity type was added, or a DataLoader name clashes with an
-         *     entity loader's
+         *     entity loader's, or the graphql-java and federation-jvm on the class path do not work together
          */
         public FederatedEntities build() {
+            Compatibility.check();
             if (types.isEmpty()) {
                 throw new IllegalStateException("no entity type was added");
             }

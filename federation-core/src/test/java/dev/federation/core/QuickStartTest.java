@@ -92,4 +92,15 @@ class QuickStartTest {
 
         assertThat(readme).contains("```java\n" + program.stripTrailing() + "\n```");
     }
+
+    @Test
+    void readmeShowsTheQuickStartPomVerbatimAndTheCommandThatRunsIt() throws IOException {
+        String pom = Files.readString(Path.of("../examples/quickstart/pom.xml"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+
+        assertThat(readme).contains("```xml\n" + pom.stripTrailing() + "\n```")
+                .contains("`mvn -q compile exec:java` in that folder runs it");
+        assertThat(pom).contains("<artifactId>maven-compiler-plugin</artifactId>")
+                .contains("<mainClass>dev.federation.examples.quickstart.QuickStart</mainClass>");
+    }
 }
