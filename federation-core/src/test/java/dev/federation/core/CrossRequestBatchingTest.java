@@ -130,6 +130,7 @@ class CrossRequestBatchingTest {
         Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
         Call first = nextCall();
         Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u3"); // u2 joins the call in flight
+        awaitWaitingKeys(subgraph, 1); // b's u3 waits (c alone would also make 2 waiting keys: b goes first)
         Future<ExecutionResult> c = request(subgraph, "acme", "u3", "u4", "u1");
         awaitWaitingKeys(subgraph, 2); // u3 and u4 wait; u1 and u2 ride on the first call
 
