@@ -220,6 +220,22 @@ public final class PostsSubgraph {
                 .build();
     }
 
+    /**
+     * The {@code ID} argument {@code name} of a root field as a row id: an id that is not a whole number in the
+     * range of a row id is the caller's fault ({@code BAD_USER_INPUT}), not an internal error.
+     */
+    static long idArgument(graphql.schema.DataFetchingEnvironment env, String name) {
+        Object raw = env.getArgument(name);
+        String text = String.valueOf(raw);
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+            throw badArgument(name + " must be a whole number, was \"" + shown.replaceAll("[^\\x20-\\x7E]", "?")
+                    + "\"");
+        }
+    }
+
     static Map<Long, Post> byIds(Database db, List<Long> ids) {
         Long[] array = ids.toArray(new Long[0]);
         List<Post> rows = db.query(SELECT_BATCH, ps -> ps.setObject(1, array), PostsSubgraph::row);

@@ -74,7 +74,7 @@ public final class ProductsSubgraph {
                     .build();
             RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
                     .type("Query", t -> t.dataFetcher("product",
-                            env -> byId(db, Long.parseLong(env.getArgument("id")))))
+                            env -> byId(db, PostsSubgraph.idArgument(env, "id"))))
                     .build();
             return new Subgraph(NAME, Subgraph.schema("/schemas/products.graphql"), db, entities, stats, calls,
                     Set.of(), wiring);

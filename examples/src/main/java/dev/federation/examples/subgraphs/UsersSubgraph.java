@@ -69,7 +69,7 @@ public final class UsersSubgraph {
                             .build())
                     .build();
             RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
-                    .type("Query", t -> t.dataFetcher("user", env -> byId(db, Long.parseLong(env.getArgument("id")))))
+                    .type("Query", t -> t.dataFetcher("user", env -> byId(db, PostsSubgraph.idArgument(env, "id"))))
                     .build();
             return new Subgraph(NAME, Subgraph.schema("/schemas/users.graphql"), db, entities, stats, calls, Set.of(),
                     wiring);

@@ -190,6 +190,15 @@ class HostileTrafficTest {
                 Map.of("r", List.of(Map.of("__typename", "Post", "id", "abc"))));
         assertThat(badKey.toString()).doesNotContain("Exception").doesNotContain("For input string");
         assertThat(badKey.at("/errors/0/extensions/code").asText()).isEqualTo("INVALID_KEY_FIELD");
+
+        // an id that is no row id is the caller's mistake, said as such (it was INTERNAL_SERVER_ERROR)
+        for (String[] bad : new String[][] {{"users", "{ user(id: \"abc\") { id } }", "\"abc\""},
+                {"products", "{ product(id: \"1e30\") { id } }", "\"1e30\""}}) {
+            JsonNode wrongId = graphql(bad[0], bad[1], Map.of());
+            assertThat(wrongId.at("/errors/0/extensions/code").asText()).as("%s", wrongId).isEqualTo("BAD_USER_INPUT");
+            assertThat(wrongId.at("/errors/0/message").asText()).isEqualTo("id must be a whole number, was " + bad[2]);
+            assertThat(wrongId.toString()).doesNotContain("Exception").doesNotContain("For input string");
+        }
     }
 
     @Test
