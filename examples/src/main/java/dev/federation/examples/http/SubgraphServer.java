@@ -121,6 +121,10 @@ public final class SubgraphServer implements AutoCloseable {
     static final int EXTRA_THREADS = 12;
     /** The environment variable that holds the admin token. */
     public static final String ADMIN_TOKEN_VARIABLE = "FEDERATION_ADMIN_TOKEN";
+    private static final long REFUSAL_WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicLong lastRefusalWarn = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refusedSinceWarn = new java.util.concurrent.atomic.AtomicLong();
+
     /** The route that invalidates cached entities. */
     public static final String INVALIDATE = "/admin/cache/invalidate";
     /** Most keys one invalidation call may name. */
@@ -573,9 +577,22 @@ public final class SubgraphServer implements AutoCloseable {
         if (auth == null || !auth.regionMatches(true, 0, prefix, 0, prefix.length())
                 || !MessageDigest.isEqual(adminToken,
                         auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8))) {
-            LOG.atWarn().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
-                    .addKeyValue("request_id", MDC.get("request_id"))
-                    .log("{} refused: missing or wrong token", operation);
+            long now = System.nanoTime();
+            long refusedSinceLast = refusedSinceWarn.incrementAndGet();
+            long last = lastRefusalWarn.get();
+            // one WARN a minute at most, with how many were refused since: a client that hammers the admin routes
+            // must not write a line per request
+            if ((last == 0 || now - last >= REFUSAL_WARN_INTERVAL_NANOS) && lastRefusalWarn.compareAndSet(last, now)) {
+                long count = refusedSinceWarn.getAndSet(0);
+                LOG.atWarn().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
+                        .addKeyValue("request_id", MDC.get("request_id")).addKeyValue("refused", count)
+                        .log("{} refused: missing or wrong token ({} refused admin calls in the last minute at most)",
+                                operation, count);
+            } else {
+                LOG.atDebug().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
+                        .addKeyValue("request_id", MDC.get("request_id"))
+                        .log("{} refused: missing or wrong token", operation);
+            }
             return error(401, "missing or wrong admin token");
         }
         return null;

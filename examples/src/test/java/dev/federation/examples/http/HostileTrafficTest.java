@@ -233,6 +233,71 @@ class HostileTrafficTest {
     }
 
     @Test
+    void badChunkSizesAreClientMistakesNever500() throws Exception {
+        URI metrics = uri("users", "/metrics");
+        long serverErrorsBefore = serverErrors(metrics);
+        String[][] cases = {
+            {"/graphql", "application/json", "zz"},
+            {"/graphql", "application/json", "ffffffffffffffffff"},
+            {"/graphql", "text/plain", "zz"},
+            {"/admin/mode", "application/json", "zz"},
+        };
+        for (String[] c : cases) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", cluster.node("users").server().port()), 10_000);
+                s.setSoTimeout(60_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST " + c[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + c[1] + "\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + c[2] + "\r\n{}\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String status = readLine(s.getInputStream());
+                // a 4xx, or the connection closed with no answer: never a 5xx
+                assertThat(status).as("%s", java.util.Arrays.toString(c)).satisfiesAnyOf(
+                        st -> assertThat(st).isNull(), st -> assertThat(st).isEmpty(),
+                        st -> assertThat(st).matches("HTTP/1\\.1 4\\d\\d.*"));
+            }
+        }
+        assertThat(serverErrors(metrics)).isEqualTo(serverErrorsBefore);
+        stillAnswers();
+    }
+
+    @Test
+    void refusedAdminCallsDoNotWriteALineEach() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(SubgraphServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            for (int i = 0; i < 50; i++) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("users", "/admin/mode"))
+                        .header("Authorization", "Bearer wrong-" + i).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"DIRECT\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(401);
+            }
+        } finally {
+            logger.detachAppender(appender);
+        }
+        // at most one WARN a minute (the first refusal of this server may have been another test's), with a count
+        assertThat(appender.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).hasSizeLessThanOrEqualTo(1);
+    }
+
+    /** The 5xx answers counted on {@code /metrics} so far. */
+    private static long serverErrors(URI metrics) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        long n = 0;
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("#") && line.contains("status=\"5")) {
+                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return n;
+    }
+
+    @Test
     void chunkedBodyOverTheLimitGets413() throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", cluster.node("users").server().port()), 10_000);
