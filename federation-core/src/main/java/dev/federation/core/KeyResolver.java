@@ -270,9 +270,16 @@ final class KeyResolver<K> {
                 joined.add(other);
             }
         }
-        CompletableFuture<Object[]> own = owned.isEmpty() ? CompletableFuture.completedFuture(out)
-                : callAll(owned, ownedAt, cached, context, out, scope);
-        if (!owned.isEmpty()) {
+        CompletableFuture<Object[]> own;
+        if (owned.isEmpty()) {
+            own = CompletableFuture.completedFuture(out);
+        } else {
+            try {
+                own = callAll(owned, ownedAt, cached, context, out, scope);
+            } catch (RuntimeException | Error e) { // never leave the keys offered to others unanswered
+                release(owned, mine, scope, j -> null, e);
+                throw e;
+            }
             own = own.whenComplete((v, e) -> release(owned, mine, scope, j -> out[ownedAt[j]], e));
         }
         if (joined == null) {
@@ -334,8 +341,13 @@ final class KeyResolver<K> {
             return;
         }
         Object[] answers = new Object[owned.size()];
-        callAll(owned, null, 0, context, answers, scope)
-                .whenComplete((v, e) -> release(owned, mine, scope, j -> answers[j], e));
+        try {
+            callAll(owned, null, 0, context, answers, scope)
+                    .whenComplete((v, e) -> release(owned, mine, scope, j -> answers[j], e));
+        } catch (RuntimeException e) { // a refresh that failed at once: the stale entries stay until they expire
+            release(owned, mine, scope, j -> null, e);
+            LOG.warn("refreshing {} stale {} entries failed: {}", owned.size(), typename, e.toString());
+        }
     }
 
     /**

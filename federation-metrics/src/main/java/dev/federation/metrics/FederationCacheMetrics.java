@@ -74,7 +74,7 @@ public final class FederationCacheMetrics implements MeterBinder {
         counter(registry, "cache.gets", tags.and("result", "miss"), cache, s -> level(s, local).misses(),
                 "keys not found in the local level");
         counter(registry, "cache.evictions", tags, cache, s -> level(s, local).evictions(),
-                "entries evicted from the local level to stay within its maximum size");
+                "entries dropped from the local level for its maximum size or because they expired");
         gauge(registry, "cache.size", tags, cache, s -> level(s, local).size(), "entries in the local level");
         String base = names.cacheRemote();
         for (EntityCacheStats.Level l : first.levels().subList(1, first.levels().size())) {

@@ -40,8 +40,9 @@ public class FederationRedisCacheAutoConfiguration {
     public RedisEntityCaches federationRedisEntityCaches(FederationRedisCacheProperties properties,
             Environment environment) {
         RedisURI uri = uri(properties, environment);
+        String prefix = prefix(properties, environment);
         RedisEntityCaches.Builder b = RedisEntityCaches.builder(uri)
-                .prefix(properties.getPrefix())
+                .prefix(prefix)
                 .commandTimeout(properties.getCommandTimeout())
                 .connectTimeout(properties.getConnectTimeout())
                 .failureThreshold(properties.getFailureThreshold())
@@ -57,7 +58,7 @@ public class FederationRedisCacheAutoConfiguration {
             });
         }
         LOG.info("federation: cached entity types get a shared level on Redis at {}:{} (prefix {})", uri.getHost(),
-                uri.getPort(), properties.getPrefix());
+                uri.getPort(), prefix);
         return b.build();
     }
 
@@ -65,6 +66,16 @@ public class FederationRedisCacheAutoConfiguration {
     @Bean
     public FederatedEntitiesCustomizer federationRedisCacheProvider(RedisEntityCaches caches) {
         return builder -> builder.cacheProvider(caches);
+    }
+
+    /** The key prefix: the property, else the application's name (one per subgraph), else "federation". */
+    static String prefix(FederationRedisCacheProperties properties, Environment environment) {
+        String prefix = properties.getPrefix();
+        if (prefix != null && !prefix.isBlank()) {
+            return prefix;
+        }
+        String name = environment.getProperty("spring.application.name");
+        return name == null || name.isBlank() ? "federation" : name.trim().replaceAll("[\\s*?\\[\\]\\\\]", "-");
     }
 
     static RedisURI uri(FederationRedisCacheProperties properties, Environment environment) {
@@ -79,6 +90,9 @@ public class FederationRedisCacheAutoConfiguration {
                 .withHost(environment.getProperty("spring.data.redis.host", "localhost"))
                 .withPort(environment.getProperty("spring.data.redis.port", Integer.class, 6379))
                 .withDatabase(environment.getProperty("spring.data.redis.database", Integer.class, 0));
+        if (environment.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false)) {
+            b.withSsl(true);
+        }
         String password = environment.getProperty("spring.data.redis.password");
         if (password != null && !password.isEmpty()) {
             String user = environment.getProperty("spring.data.redis.username");

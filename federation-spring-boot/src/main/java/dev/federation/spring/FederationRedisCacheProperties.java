@@ -23,8 +23,11 @@ public class FederationRedisCacheProperties {
     /** The Redis, e.g. redis://cache:6379; spring.data.redis.url or host and port when not set. */
     private @Nullable String url;
 
-    /** The first part of every key and of the invalidation channel: one per subgraph. */
-    private String prefix = "federation";
+    /**
+     * The first part of every key and of the invalidation channel, one per subgraph (two subgraphs on one Redis
+     * must not share it); spring.application.name when not set, else "federation".
+     */
+    private @Nullable String prefix;
 
     /** How long a Redis command may take before it counts as failed (the request goes on without it). */
     private Duration commandTimeout = Duration.ofMillis(100);
@@ -57,11 +60,11 @@ public class FederationRedisCacheProperties {
         this.url = url;
     }
 
-    public String getPrefix() {
+    public @Nullable String getPrefix() {
         return prefix;
     }
 
-    public void setPrefix(String prefix) {
+    public void setPrefix(@Nullable String prefix) {
         this.prefix = prefix;
     }
 

@@ -68,6 +68,7 @@ final class RedisEntityCache implements EntityCache {
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     /** Invalidations not yet sent to Redis (it was skipped): {@code shape|key}, or {@link #ALL}. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private static final String ALL = "\u0000all";
@@ -152,7 +153,14 @@ final class RedisEntityCache implements EntityCache {
         }
         CompletableFuture<CacheLookup> answer = new CompletableFuture<>();
         read.whenComplete((value, error) -> {
-            Runnable step = () -> answer.complete(answered(lookup, shape, scope, names, asked, start, value, error));
+            Runnable step = () -> {
+                try {
+                    answer.complete(answered(lookup, shape, scope, names, asked, start, value, error));
+                } catch (Throwable t) { // never leave the request waiting: what the local level had
+                    LOG.warn("reading {} from Redis failed: {}", typename, t.toString());
+                    answer.complete(lookup);
+                }
+            };
             try {
                 executor.execute(step); // never on Lettuce's event loop: the request goes on from here
             } catch (RejectedExecutionException e) {
@@ -167,11 +175,11 @@ final class RedisEntityCache implements EntityCache {
         recorded(start, error);
         if (error == null) {
             try {
-                merge(lookup, shape, scope, names, asked, value);
-                return lookup;
-            } catch (RuntimeException e) {
+                merge(lookup, shape, scope, names, asked, value, start);
+            } catch (RuntimeException e) { // counted already; the lookup holds what it had
                 LOG.warn("reading {} from Redis failed: {}", typename, e.toString());
             }
+            return lookup;
         }
         misses.add(asked.length);
         return lookup;
@@ -180,7 +188,7 @@ final class RedisEntityCache implements EntityCache {
     /** Puts what Redis found into the lookup and the local level; counts hits and misses. */
     @SuppressWarnings("unchecked")
     private void merge(CacheLookup lookup, KeyShape shape, Object scope, List<String> names, int[] asked,
-            @Nullable Object value) {
+            @Nullable Object value, long start) {
         List<?> values = value instanceof List ? (List<?>) value : List.of();
         long now = redis.clock().millis();
         List<String> found = new ArrayList<>(asked.length);
@@ -233,7 +241,9 @@ final class RedisEntityCache implements EntityCache {
             for (int k = 0; k < ageNanos.length; k++) {
                 ageNanos[k] = TimeUnit.MILLISECONDS.toNanos(ages.get(k));
             }
-            local.write(shape, scope, found, entities, ageNanos);
+            if (!(invalidated && invalidatedNanos - start >= 0)) { // read before an invalidation: serve, keep not
+                local.write(shape, scope, found, entities, ageNanos);
+            }
         }
     }
 
@@ -284,6 +294,7 @@ final class RedisEntityCache implements EntityCache {
             args.add(value);
         }
         if (redisKeys.isEmpty()) {
+            failOpen.notSent(); // the probe this call may carry goes back
             return;
         }
         long start = System.nanoTime();
@@ -309,9 +320,12 @@ final class RedisEntityCache implements EntityCache {
     /** Deletes in Redis and tells the replicas; while Redis is skipped, keeps it to send when it returns. */
     private void sendInvalidation(String what) {
         FailOpen failOpen = redis.failOpen();
-        RedisAsyncCommands<byte[], byte[]> c = failOpen.allow() ? redis.commands() : null;
+        boolean allowed = failOpen.allow();
+        RedisAsyncCommands<byte[], byte[]> c = allowed ? redis.commands() : null;
         if (c == null) {
-            failOpen.notSent();
+            if (allowed) {
+                failOpen.notSent();
+            }
             keep(what);
             return;
         }
@@ -380,14 +394,7 @@ final class RedisEntityCache implements EntityCache {
     void resumed() {
         markInvalidated();
         local.invalidateAll();
-        if (pending.isEmpty()) {
-            return;
-        }
-        List<String> kept = new ArrayList<>(pending);
-        pending.removeAll(kept);
-        for (String what : kept) {
-            sendInvalidation(what);
-        }
+        flushPending();
     }
 
     private void markInvalidated() {
@@ -403,6 +410,25 @@ final class RedisEntityCache implements EntityCache {
             redis.failOpen().failed(error);
         } else {
             redis.failOpen().succeeded();
+            if (!pending.isEmpty()) {
+                flushPending(); // Redis answers: what was kept goes now
+            }
+        }
+    }
+
+    /** Sends the invalidations kept while Redis could not take them; one flush at a time. */
+    void flushPending() {
+        if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<String> kept = new ArrayList<>(pending);
+            pending.removeAll(kept);
+            for (String what : kept) {
+                sendInvalidation(what);
+            }
+        } finally {
+            flushing.set(false);
         }
     }
 

@@ -108,6 +108,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
     private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
     private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile @Nullable CompletableFuture<?> connectingNow;
+    private final AtomicBoolean startupWaited = new AtomicBoolean();
     private final Duration connectTimeout;
     private volatile boolean closed;
     private final String readSha;
@@ -158,21 +159,23 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             codec = javaClass != null ? JacksonEntityCodec.of(javaClass) : JacksonEntityCodec.ofMaps();
         }
         RedisEntityCache cache = new RedisEntityCache(this, type, options, codec);
-        // on the first cache (a provider no type uses never connects), waiting at most the connect timeout, so
-        // that a replica that starts with Redis up uses it from its first request; with Redis down it starts
-        // anyway, on its local levels
-        CompletableFuture<?> connected = connect();
-        try {
-            connected.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("Redis at {}:{} did not answer at startup ({}): cached types use their local level until it "
-                    + "does", uri.getHost(), uri.getPort(), e.getCause() != null ? e.getCause() : e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         if (caches.putIfAbsent(type.typename(), cache) != null) {
             throw new IllegalStateException("a Redis cache of " + type.typename() + " was made already by this "
                     + "provider: use one RedisEntityCaches per FederatedEntities, or another prefix");
+        }
+        // on the first cache (a provider no type uses never connects), waiting at most the connect timeout, so
+        // that a replica that starts with Redis up uses it from its first request; with Redis down it starts
+        // anyway, on its local levels, and only the first cache waits
+        CompletableFuture<?> connected = connect();
+        if (startupWaited.compareAndSet(false, true)) {
+            try {
+                connected.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("Redis at {}:{} did not answer at startup ({}): cached types use their local level until "
+                        + "it does", uri.getHost(), uri.getPort(), e.getCause() != null ? e.getCause() : e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         LOG.info("entity type {} is cached on two levels: local ({} entries), then Redis at {} (key prefix {}, "
                 + "time to live {}, codec {})", type.typename(), options.maximumSize(), uri.getHost() + ":"
@@ -302,7 +305,15 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         CompletableFuture<Object> done = new CompletableFuture<>();
         connectingNow = done;
         client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture()
-                .thenCombine(subscribe(), (c, p) -> c)
+                .thenCompose(c -> subscribe().handle((p, e) -> {
+                    if (e != null) { // no channel, no shared level: this connection is not kept
+                        c.closeAsync();
+                        throw e instanceof java.util.concurrent.CompletionException
+                                ? (java.util.concurrent.CompletionException) e
+                                : new java.util.concurrent.CompletionException(e);
+                    }
+                    return c;
+                }))
                 .whenComplete((c, e) -> {
                     if (e != null) {
                         failOpen.failed(e);
@@ -318,6 +329,9 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
                         done.completeExceptionally(e);
                     } else {
                         done.complete(c);
+                        for (RedisEntityCache cache : caches.values()) {
+                            cache.flushPending(); // invalidations made before the first connect
+                        }
                     }
                 });
         return done;
@@ -345,12 +359,19 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
                     }
                 }
             });
-            if (closed) {
-                p.closeAsync();
-                return CompletableFuture.completedFuture(p);
-            }
-            pubSub = p;
-            return p.async().subscribe(channel).toCompletableFuture().thenApply(v -> p);
+            return p.async().subscribe(channel).toCompletableFuture().handle((v, e) -> {
+                if (e != null || closed) {
+                    p.closeAsync(); // kept only once subscribed, so that a later attempt subscribes again
+                    if (e != null) {
+                        throw e instanceof java.util.concurrent.CompletionException
+                                ? (java.util.concurrent.CompletionException) e
+                                : new java.util.concurrent.CompletionException(e);
+                    }
+                    return p;
+                }
+                pubSub = p;
+                return p;
+            });
         });
     }
 
@@ -387,7 +408,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         }
     }
 
-    /** Closes the connections and the client, and the executor it made. Idempotent. */
+    /** Closes the connections and the client (not an executor given to the builder). Idempotent. */
     @Override
     public void close() {
         if (closed) {

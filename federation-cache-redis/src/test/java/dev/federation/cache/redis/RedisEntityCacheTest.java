@@ -419,6 +419,29 @@ class RedisEntityCacheTest {
     }
 
     @Test
+    void anInvalidationMadeWhileRedisIsDownIsSentWhenItAnswers() {
+        Replica a = replica(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)),
+                b -> b.failureThreshold(100).commandTimeout(Duration.ofMillis(200)));
+        a.names("acme", ids(0, 1));
+        server.stop();
+        a.entities.invalidate("Product", Map.of("id", "p0")); // cannot reach Redis: kept
+        server.restart();
+        String key = Replica.PREFIX.get() + ":Product:id:s:p0";
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().hset(key, "any|s:acme", "a stale copy another replica wrote meanwhile");
+            // the next command that succeeds sends what was kept
+            await("the kept invalidation reached Redis", () -> {
+                a.names("acme", ids(100, 1));
+                return c.sync().exists(key) == 0;
+            });
+        } finally {
+            client.shutdown();
+        }
+        assertThat(stats(a).remote().invalidationsSent()).isEqualTo(1);
+    }
+
+    @Test
     void redisUnreachableFromTheStartCostsNoRequest() {
         Replica a = track(new Replica(backend, "redis://127.0.0.1:1", EntityCacheOptions.of(100,
                 Duration.ofMinutes(5)), b -> b.failureThreshold(1).retryAfter(Duration.ofMinutes(1))));

@@ -37,7 +37,7 @@ public record EntityCacheStats(List<Level> levels, @Nullable Remote remote) {
      * @param staleHits keys found stale and served while a refresh loads them
      * @param misses keys not found (or found expired, or not read because the level was skipped)
      * @param size entries held, estimated; {@code -1} when the level cannot tell cheaply
-     * @param evictions entries dropped to stay within the maximum size
+     * @param evictions entries dropped to stay within the maximum size or because they expired
      */
     public record Level(String name, long hits, long staleHits, long misses, long size, long evictions) {
         public Level {

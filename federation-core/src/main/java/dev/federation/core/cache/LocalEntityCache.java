@@ -55,6 +55,7 @@ public final class LocalEntityCache implements EntityCache {
                 .weigher((Key k, Map<Object, Entry> v) -> v.size())
                 .expireAfterWrite(java.time.Duration.ofNanos(staleUntilNanos))
                 .ticker(clock::getAsLong)
+                .executor(Runnable::run) // maintenance on the calling thread, never on the JDK's common pool
                 .recordStats()
                 .build();
     }
@@ -171,8 +172,9 @@ public final class LocalEntityCache implements EntityCache {
         return n;
     }
 
-    /** This level's statistics. */
+    /** This level's statistics ({@code evictions}: entries dropped for size or expiry, as Caffeine counts them). */
     public EntityCacheStats.Level level() {
+        cache.cleanUp(); // pending evictions done, so the size is within the bound
         return new EntityCacheStats.Level(levelName, hits.sum(), staleHits.sum(), misses.sum(), size(),
                 cache.stats().evictionWeight());
     }
