@@ -16,6 +16,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +102,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
     private final Map<String, java.util.function.UnaryOperator<EntityCacheOptions>> options;
     private final @Nullable Function<Object, @Nullable String> scopeKey;
     private final String origin = UUID.randomUUID().toString();
+    private final ClientResources resources;
     private final RedisClient client;
     private final FailOpen failOpen;
     private final Map<String, RedisEntityCache> caches = new ConcurrentHashMap<>();
@@ -128,7 +132,12 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
         this.readSha = sha1(READ);
         this.writeSha = sha1(WRITE);
         this.failOpen = new FailOpen(b.failureThreshold, b.retryAfter, System::nanoTime, this::dropLocalLevels);
-        this.client = RedisClient.create(uri);
+        // Lettuce reconnects by itself; its default backoff grows to 30 s, so a Redis back after a short outage
+        // could stay unused for that long: the wait between attempts is capped at retryAfter
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(1), b.retryAfter, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -424,6 +433,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     @Override

@@ -165,11 +165,8 @@ public final class LocalEntityCache implements EntityCache {
 
     /** Entries held (one per key and scope), estimated. */
     public long size() {
-        long n = 0;
-        for (Map<Object, Entry> m : cache.asMap().values()) {
-            n += m.size();
-        }
-        return n;
+        // the weight of a key is its number of scopes: the weighted size is the number of entries, read at once
+        return cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     /** This level's statistics ({@code evictions}: entries dropped for size or expiry, as Caffeine counts them). */
