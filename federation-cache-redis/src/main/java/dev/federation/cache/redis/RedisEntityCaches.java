@@ -181,7 +181,7 @@ public final class RedisEntityCaches implements EntityCacheProvider, AutoCloseab
                 connected.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 LOG.warn("Redis at {}:{} did not answer at startup ({}): cached types use their local level until "
-                        + "it does", uri.getHost(), uri.getPort(), e.getCause() != null ? e.getCause() : e);
+                        + "it does", uri.getHost(), uri.getPort(), String.valueOf(e.getCause() != null ? e.getCause() : e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
