@@ -108,6 +108,20 @@ class RedisEntityCacheTest {
         }
     }
 
+    /** Waits until the entries of these ids in {@code tenant}'s scope are in Redis. */
+    static void awaitInRedis(List<String> ids, String tenant) {
+        String field = JacksonEntityCodec.of(Replica.Product.class).version() + "|s:" + tenant;
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            for (String id : ids) {
+                await(id + " of " + tenant + " written to Redis",
+                        () -> c.sync().hexists(Replica.PREFIX.get() + ":Product:id:s:" + id, field));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     static EntityCacheStats stats(Replica r) {
         return r.entities.caches().get("Product").stats();
     }
@@ -164,8 +178,10 @@ class RedisEntityCacheTest {
         Replica a = replica();
         Replica b = replica();
         a.names("acme", ids(0, 10));
+        awaitInRedis(ids(0, 10), "acme"); // b could read acme's entries: it must not
 
         assertThat(b.names("globex", ids(0, 10))).allMatch(n -> n.endsWith("of globex v1"));
+        awaitInRedis(ids(0, 10), "globex"); // b's writes are asynchronous: a reads them from Redis
         assertThat(a.names("globex", ids(0, 10))).allMatch(n -> n.endsWith("of globex v1"));
         assertThat(backend.calls).hasSize(2);
 
