@@ -136,18 +136,8 @@ final class EntitiesFetcher implements DataFetcher<Object> {
         }
 
         CompletableFuture<Void> start() {
-            int limit = entities.options().maxRepresentations();
-            int total = Math.max(n, request[0]);
-            if (total > limit) {
-                String message = request[1] > 1
-                        ? "Too many representations: " + total + " in the " + request[1]
-                                + " _entities fields of this request, the limit is " + limit
-                        : "Too many representations: " + total + " in one _entities call, the limit is " + limit;
-                if (entities.observed()) {
-                    entities.observer().representationRejected(new Rejection(-1, null, false,
-                            RejectionReason.TOO_MANY_REPRESENTATIONS, message));
-                }
-                callFailure = KeyFailure.clientError(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message);
+            callFailure = overLimit(entities, n, request);
+            if (callFailure != null) {
                 return CompletableFuture.completedFuture(null);
             }
             int keyed = 0;
@@ -411,15 +401,42 @@ final class EntitiesFetcher implements DataFetcher<Object> {
         }
 
         private GraphQLError error(KeyFailure f, ResultPath at) {
-            GraphqlErrorBuilder<?> b = GraphqlErrorBuilder.newError()
-                    .message("%s", f.message)
-                    .path(at)
-                    .errorType(f.clientError ? FederationErrorType.BAD_REQUEST : ErrorType.DataFetchingException)
-                    .extensions(Map.of("code", f.code));
-            if (location != null) {
-                b.location(location);
-            }
-            return b.build();
+            return EntitiesFetcher.error(f, at, location);
         }
+    }
+
+    /**
+     * The failure of a whole call when the request's representations ({@code n} in this field, {@code request}
+     * as {@link RequestBudget#of} counts them) are over {@link FederationOptions#maxRepresentations()}, told to
+     * the observers; {@code null} when within it.
+     */
+    static @Nullable KeyFailure overLimit(FederatedEntities entities, int n, int[] request) {
+        int limit = entities.options().maxRepresentations();
+        int total = Math.max(n, request[0]);
+        if (total <= limit) {
+            return null;
+        }
+        String message = request[1] > 1
+                ? "Too many representations: " + total + " in the " + request[1]
+                        + " _entities fields of this request, the limit is " + limit
+                : "Too many representations: " + total + " in one _entities call, the limit is " + limit;
+        if (entities.observed()) {
+            entities.observer().representationRejected(new Rejection(-1, null, false,
+                    RejectionReason.TOO_MANY_REPRESENTATIONS, message));
+        }
+        return KeyFailure.clientError(RejectionReason.TOO_MANY_REPRESENTATIONS.name(), message);
+    }
+
+    /** The GraphQL error of {@code f} at {@code at}: a client error is BAD_REQUEST, with its code. */
+    static GraphQLError error(KeyFailure f, ResultPath at, @Nullable SourceLocation location) {
+        GraphqlErrorBuilder<?> b = GraphqlErrorBuilder.newError()
+                .message("%s", f.message)
+                .path(at)
+                .errorType(f.clientError ? FederationErrorType.BAD_REQUEST : ErrorType.DataFetchingException)
+                .extensions(Map.of("code", f.code));
+        if (location != null) {
+            b.location(location);
+        }
+        return b.build();
     }
 }

@@ -143,7 +143,9 @@ public final class FederatedEntities implements AutoCloseable {
      * (and where) or merged across requests, and the observers (metrics, tracing, ...).
      */
     private String describe(List<FederationObserver> observers) {
-        StringBuilder sb = new StringBuilder("federation: _entities of ");
+        StringBuilder sb = new StringBuilder(entityTypes.isEmpty()
+                ? "federation: no entity type of its own (observing another _entities resolver)"
+                : "federation: _entities of ");
         boolean first = true;
         for (EntityType t : entityTypes.values()) {
             sb.append(first ? "" : ", ").append(t.typename()).append(" (");
@@ -153,7 +155,9 @@ public final class FederatedEntities implements AutoCloseable {
             sb.append(')');
             first = false;
         }
-        sb.append(" in ").append(modeSwitch.mode()).append(" mode");
+        if (!entityTypes.isEmpty()) {
+            sb.append(" in ").append(modeSwitch.mode()).append(" mode");
+        }
         if (!caches.isEmpty()) {
             sb.append("; cross-request cache: ");
             first = true;
@@ -215,14 +219,48 @@ public final class FederatedEntities implements AutoCloseable {
         return new Builder();
     }
 
-    /** The {@code _entities} data fetcher to hand to {@code SchemaTransformer.fetchEntities(...)}. */
+    /**
+     * The {@code _entities} data fetcher to hand to {@code SchemaTransformer.fetchEntities(...)}.
+     *
+     * @throws IllegalStateException when no entity type was added
+     */
     public DataFetcher<?> fetcher() {
+        requireTypes();
         return fetcher;
     }
 
-    /** The entity type resolver to hand to {@code SchemaTransformer.resolveEntityType(...)}. */
+    /**
+     * The entity type resolver to hand to {@code SchemaTransformer.resolveEntityType(...)}.
+     *
+     * @throws IllegalStateException when no entity type was added
+     */
     public TypeResolver typeResolver() {
+        requireTypes();
         return typeResolver;
+    }
+
+    private void requireTypes() {
+        if (entityTypes.isEmpty()) {
+            throw new IllegalStateException("no entity type was added: add one with FederatedEntities.Builder.entity"
+                    + " before installing the _entities fetcher");
+        }
+    }
+
+    /**
+     * {@code fetcher}, an {@code _entities} fetcher of another resolver (Spring for GraphQL's
+     * {@code @EntityMapping} methods, a hand-written one), with this library's request-wide representation
+     * limit ({@link FederationOptions#maxRepresentations()}) and its observers around it: the call's events,
+     * and per typename the loads it answered, missed or failed, read back from its answer (an entity at index
+     * {@code i}, or an error whose path ends in {@code i}). The fetcher still resolves every representation;
+     * batching, caching and the kill switch of this library do not apply to it.
+     *
+     * @param modes each entity typename {@code fetcher} resolves, {@link FederationMode#BATCHED} when it loads
+     *     the representations of one type in one backend call, {@link FederationMode#DIRECT} when one by one.
+     *     An object type implementing an interface named here counts as the interface does. Typenames of
+     *     neither kind that fail are counted as rejections, so a caller cannot add meters by inventing names.
+     */
+    public DataFetcher<Object> observe(DataFetcher<?> fetcher, Map<String, FederationMode> modes) {
+        return new ObservedEntitiesFetcher(this, Objects.requireNonNull(fetcher, "fetcher"), modes);
     }
 
     /**
@@ -526,14 +564,14 @@ public final class FederatedEntities implements AutoCloseable {
         /**
          * The entities.
          *
-         * @throws IllegalStateException when no entity type was added, or a DataLoader name clashes with an
+         * <p>With no entity type, the instance observes another resolver ({@link #observe}); its
+         * {@link #fetcher()} refuses to be installed.
+         *
+         * @throws IllegalStateException when a DataLoader name clashes with an
          *     entity loader's, or the graphql-java and federation-jvm on the class path do not work together
          */
         public FederatedEntities build() {
             Compatibility.check();
-            if (types.isEmpty()) {
-                throw new IllegalStateException("no entity type was added");
-            }
             for (EntityType t : types.values()) {
                 for (EntityType.Key<?> k : t.keys()) {
                     String name = t.typename() + "(" + k.shape() + ")";

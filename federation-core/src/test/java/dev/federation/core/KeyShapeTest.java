@@ -69,7 +69,9 @@ class KeyShapeTest {
         assertThatThrownBy(() -> EntityType.named("User").key("id", loader).key(" id ", loader))
                 .hasMessage("key \"id\" of User declared twice");
         assertThatThrownBy(() -> EntityType.named("not a name")).hasMessage("'not a name' is not a GraphQL type name");
-        assertThatThrownBy(() -> FederatedEntities.builder().build()).hasMessage("no entity type was added");
+        FederatedEntities none = FederatedEntities.builder().build();
+        assertThatThrownBy(none::fetcher).hasMessageStartingWith("no entity type was added");
+        assertThatThrownBy(none::typeResolver).hasMessageStartingWith("no entity type was added");
         EntityType user = EntityType.named("User").key("id", loader).build();
         assertThatThrownBy(() -> FederatedEntities.builder().entity(user).entity(user))
                 .hasMessage("entity type User added twice");

@@ -9,6 +9,7 @@ import dev.federation.core.FederationOptions;
 import dev.federation.core.FederationStatistics;
 import dev.federation.core.observer.FederationObserver;
 import graphql.GraphQL;
+import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.dataloader.EmptyDataLoaderRegistryInstance;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,6 +31,7 @@ import org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration;
 import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.data.federation.FederationSchemaFactory;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 
 /**
@@ -38,8 +41,8 @@ import org.springframework.graphql.server.WebGraphQlInterceptor;
  * builds from the app's schema files (federation-jvm's {@code Federation.transform}), and the app's own
  * DataLoaders observed on each request. Every bean gives way to one of the user's own.
  *
- * <p>An app that defines Spring's own {@code FederationSchemaFactory} keeps it: the fetcher is then not
- * installed (said once at INFO), and the rest still works.
+ * <p>An app that defines Spring's own {@code FederationSchemaFactory} keeps it: its {@code @EntityMapping}
+ * methods resolve {@code _entities}, observed by the starter (said once at INFO).
  *
  * <p>Metrics, health, the actuator endpoint and tracing are in
  * {@link FederationObservabilityAutoConfiguration}.
@@ -114,12 +117,24 @@ public class FederationAutoConfiguration {
     @ConditionalOnMissingBean
     public FederatedEntities federatedEntities(ObjectProvider<EntityType> types, FederationModeSwitch modeSwitch,
             FederationOptions options, ObjectProvider<FederationObserver> observers,
-            ObjectProvider<FederatedEntitiesCustomizer> customizers) {
+            ObjectProvider<FederatedEntitiesCustomizer> customizers, ListableBeanFactory beans) {
         FederatedEntities.Builder b = FederatedEntities.builder().modeSwitch(modeSwitch).options(options);
         types.orderedStream().forEach(b::entity);
         observers.orderedStream().forEach(b::observer);
         customizers.orderedStream().forEach(c -> c.customize(b));
-        return b.build();
+        FederatedEntities entities = b.build();
+        if (entities.entityTypes().isEmpty() && !springFederation(beans)) {
+            entities.close();
+            throw new IllegalStateException("federation-spring-boot found no EntityType bean to resolve _entities "
+                    + "with: declare one (@Bean EntityType user(...) { return EntityType.named(\"User\")...build(); }), "
+                    + "or keep Spring for GraphQL's FederationSchemaFactory with @EntityMapping methods");
+        }
+        return entities;
+    }
+
+    /** True when the app defines Spring for GraphQL's own {@code FederationSchemaFactory}. */
+    static boolean springFederation(ListableBeanFactory beans) {
+        return beans.getBeanNamesForType(FederationSchemaFactory.class, false, false).length > 0;
     }
 
     /**
@@ -147,13 +162,39 @@ public class FederationAutoConfiguration {
         };
     }
 
-    /** Says once why the fetcher is not installed when Spring's own federation is configured. */
-    @Bean
+    /**
+     * An app that keeps Spring for GraphQL's own {@code FederationSchemaFactory}: its {@code @EntityMapping} methods
+     * resolve {@code _entities}, and the starter observes them ({@link EntityMappingObservation}): each method call
+     * as a batch, Spring's {@code _entities} fetcher wrapped with the representation limit and the call's events.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = SPRING_FEDERATION)
     @ConditionalOnBean(type = SPRING_FEDERATION)
-    public SmartInitializingSingleton federationCoexistenceNotice() {
-        return () -> LOG.info("Spring for GraphQL's FederationSchemaFactory is configured: its @EntityMapping "
-                + "methods resolve _entities, so the batched _entities fetcher of federation-spring-boot is not "
-                + "installed. Meters, DataLoader observation, health and the federation endpoint still work.");
+    static class SpringEntityMappings {
+
+        @Bean
+        static EntityMappingObservation.Batches federationEntityMappingBatches(
+                ObjectProvider<FederatedEntities> entities) {
+            return new EntityMappingObservation.Batches(entities);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "federationEntitiesInstrumentation")
+        Instrumentation federationEntitiesInstrumentation(FederatedEntities entities,
+                EntityMappingObservation.Batches batches) {
+            return new EntityMappingObservation.EntitiesField(entities, batches.mappings());
+        }
+
+        /** Says once that the batched fetcher is not installed, and what the app gets instead. */
+        @Bean
+        SmartInitializingSingleton federationCoexistenceNotice(FederatedEntities entities) {
+            return () -> LOG.info("Spring for GraphQL's FederationSchemaFactory is configured: its @EntityMapping "
+                    + "methods resolve _entities{}. federation-spring-boot observes them (batches, loads, the "
+                    + "representation limit, meters, spans, health); batching, the cache and the kill switch "
+                    + "apply to EntityType beans only.", entities.entityTypes().isEmpty() ? ""
+                    : ", and the EntityType beans (" + String.join(", ", entities.entityTypes().keySet())
+                            + ") are not installed");
+        }
     }
 
     /**

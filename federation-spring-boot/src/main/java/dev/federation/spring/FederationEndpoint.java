@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -75,7 +76,14 @@ public class FederationEndpoint {
         try {
             m = FederationMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mode must be DIRECT or BATCHED, was " + mode);
+            String why = "mode must be DIRECT or BATCHED, was "
+                    + (mode.length() > 32 ? mode.substring(0, 32) + "..." : mode);
+            throw new InvalidEndpointRequestException(why, why);
+        }
+        if (entities.entityTypes().isEmpty()) {
+            String why = "_entities is resolved by Spring for GraphQL's @EntityMapping methods here: the mode "
+                    + "applies to EntityType beans only, and there are none";
+            throw new InvalidEndpointRequestException(why, why);
         }
         String why = "actuator" + (reason == null || reason.isBlank() ? "" : ": " + reason);
         FederationMode previous = entities.modeSwitch().set(m, why);

@@ -57,6 +57,9 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(FederationProperties.class)
 public class FederationObservabilityAutoConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+            FederationObservabilityAutoConfiguration.class);
+
     /** Meters and the health monitor. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({FederationMetrics.class, MeterRegistry.class})
@@ -118,9 +121,16 @@ public class FederationObservabilityAutoConfiguration {
                 ObjectProvider<HealthWindow> ownWindow) {
             FederationHealthWindow fromMetrics = metricsWindow.getIfAvailable();
             HealthWindow window = fromMetrics != null ? fromMetrics.window() : ownWindow.getObject();
+            // with Spring's @EntityMapping methods resolving _entities there is no batched path to roll back from
+            boolean rollback = !entities.entityTypes().isEmpty();
+            if (!rollback && properties.getHealth().isAutomaticRollback()) {
+                LOG.info("federation health: automatic rollback is off, the kill switch has no EntityType bean to "
+                        + "act on (Spring's @EntityMapping methods resolve _entities); the checks still run");
+            }
+            HealthMonitorConfig config = healthConfig(properties.getHealth(), rollback);
             return FederationHealthMonitor.builder(window, modeSwitch)
                     .entities(entities)
-                    .config(healthConfig(properties.getHealth()))
+                    .config(config)
                     .build();
         }
 
@@ -129,7 +139,7 @@ public class FederationObservabilityAutoConfiguration {
             return new FederationHealthMonitorLifecycle(monitor);
         }
 
-        static HealthMonitorConfig healthConfig(FederationProperties.Health h) {
+        static HealthMonitorConfig healthConfig(FederationProperties.Health h, boolean rollbackAllowed) {
             HealthMonitorConfig.Builder b = HealthMonitorConfig.custom();
             String p = "federation.health.";
             valid(p + "interval", h.getInterval(), () -> b.checkInterval(h.getInterval()));
@@ -159,7 +169,7 @@ public class FederationObservabilityAutoConfiguration {
             valid(p + "when-direct-is-worse", h.getWhenDirectIsWorse(),
                     () -> b.whenDirectIsWorse(HealthMonitorConfig.DirectWorsePolicy.valueOf(
                             h.getWhenDirectIsWorse().trim().toUpperCase(java.util.Locale.ROOT))));
-            b.automaticRollback(h.isAutomaticRollback());
+            b.automaticRollback(h.isAutomaticRollback() && rollbackAllowed);
             valid(p + "cool-down", String.valueOf(h.getCoolDown()), () -> b.coolDown(h.getCoolDown()));
             return valid(p + "*", "(the combination)", b::build);
         }

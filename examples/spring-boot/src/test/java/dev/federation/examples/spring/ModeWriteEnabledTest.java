@@ -29,6 +29,18 @@ class ModeWriteEnabledTest {
     FederationModeSwitch modeSwitch;
 
     @Test
+    void aModeThatIsNotOneIsAClientError() throws Exception {
+        HttpResponse<String> write = UsersApplicationTest.HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/federation"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"SIDEWAYS\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(write.statusCode()).as(write.body()).isEqualTo(400);
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
+    }
+
+    @Test
     void theModeWriteSwitchesToDirectAndTheNextRequestRunsOneStatementPerRepresentation() throws Exception {
         HttpResponse<String> write = UsersApplicationTest.HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/actuator/federation"))

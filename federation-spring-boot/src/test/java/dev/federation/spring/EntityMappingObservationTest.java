@@ -1,0 +1,301 @@
+package dev.federation.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationMode;
+import dev.federation.core.observer.BatchCall;
+import dev.federation.core.observer.BatchObservation;
+import dev.federation.core.observer.BatchResult;
+import dev.federation.core.observer.FederationObserver;
+import dev.federation.health.FederationHealthMonitor;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration;
+import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.graphql.data.federation.EntityMapping;
+import org.springframework.graphql.data.federation.FederationSchemaFactory;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.execution.GraphQlSource;
+import org.springframework.stereotype.Controller;
+import reactor.core.publisher.Mono;
+
+/**
+ * An app that keeps Spring for GraphQL's own {@code FederationSchemaFactory} and has no {@code EntityType} bean:
+ * Spring's {@code @EntityMapping} methods resolve, the starter observes them. Through Spring's real schema and
+ * graphql-java's execution of the gateway's query.
+ */
+class EntityMappingObservationTest {
+
+    record User(String id, String name) {
+    }
+
+    /** Records each batch call and its result. */
+    static final class Batches implements FederationObserver {
+        final List<BatchCall> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<BatchResult> results = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public BatchObservation batchStarted(BatchCall call) {
+            calls.add(call);
+            return new BatchObservation() {
+                @Override
+                public void completed(BatchResult result) {
+                    results.add(result);
+                }
+            };
+        }
+    }
+
+    /** Spring's federation as its reference documentation wires it, and nothing of the library's. */
+    @Configuration(proxyBeanMethods = false)
+    static class SpringOnly {
+        @Bean
+        FederationSchemaFactory federationSchemaFactory() {
+            return new FederationSchemaFactory();
+        }
+
+        @Bean
+        GraphQlSourceBuilderCustomizer customizer(FederationSchemaFactory factory) {
+            return builder -> builder.schemaFactory(factory::createGraphQLSchema);
+        }
+
+        @Bean
+        Batches batches() {
+            return new Batches();
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    /** A batched mapping that fails for an id, as a backend that is down does. */
+    @Controller
+    static class BatchedUsers {
+        @EntityMapping
+        List<User> user(@Argument List<String> idList) {
+            if (idList.contains("down")) {
+                throw new IllegalStateException("users backend down");
+            }
+            List<User> out = new ArrayList<>();
+            idList.forEach(id -> out.add(id.startsWith("missing") ? null : new User(id, "Spring " + id)));
+            return out;
+        }
+    }
+
+    /** A one-by-one mapping that answers asynchronously, with a Mono. */
+    @Controller
+    static class MonoUsers {
+        @EntityMapping
+        Mono<User> user(@Argument String id) {
+            return "down".equals(id) ? Mono.error(new IllegalStateException("users backend down"))
+                    : Mono.fromSupplier(() -> new User(id, "Mono " + id));
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(GraphQlAutoConfiguration.class, FederationAutoConfiguration.class,
+                    FederationObservabilityAutoConfiguration.class))
+            .withUserConfiguration(SpringOnly.class)
+            .withPropertyValues("federation.max-representations=10",
+                    "management.endpoints.web.exposure.include=health,federation");
+
+    private static ExecutionResult entities(GraphQL graphQL, String... ids) {
+        List<Map<String, Object>> reps = new ArrayList<>();
+        for (String id : ids) {
+            reps.add(Map.of("__typename", "User", "id", id));
+        }
+        return graphQL.execute(ExecutionInput.newExecutionInput(
+                        "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}")
+                .variables(Map.of("representations", reps)).build());
+    }
+
+    /** The app's registry, with the library's meters bound as Boot's metrics auto-configuration would. */
+    private static MeterRegistry meters(org.springframework.context.ApplicationContext context) {
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        context.getBean(dev.federation.metrics.FederationMetrics.class).bindTo(meters);
+        return meters;
+    }
+
+    private static double loads(MeterRegistry meters, String outcome) {
+        var c = meters.find("federation.entity.loads").tag("typename", "User").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aBatchedMappingIsOneBatchAndItsFailureIsAnErrorAtEachOfItsIndexes() {
+        runner.withBean(BatchedUsers.class).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean("federationSchemaCustomizer")
+                    .hasBean("federationEntitiesInstrumentation");
+            assertThat(context.getBean(FederatedEntities.class).entityTypes()).isEmpty();
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+            Batches batches = context.getBean(Batches.class);
+            MeterRegistry meters = meters(context);
+
+            ExecutionResult ok = entities(graphQL, "1", "2", "missing3");
+            assertThat(ok.getErrors()).isEmpty();
+            assertThat(ok.toSpecification().toString()).contains("Spring 2");
+            assertThat(batches.calls).singleElement().satisfies(c -> {
+                assertThat(c.typename()).isEqualTo("User");
+                assertThat(c.keyShape()).isEqualTo("id");
+                assertThat(c.mode()).isEqualTo(FederationMode.BATCHED);
+                assertThat(c.size()).isEqualTo(3);
+                assertThat(c.loaderName()).isEqualTo("@EntityMapping BatchedUsers.user");
+            });
+            assertThat(batches.results).singleElement().satisfies(r -> {
+                assertThat(r.entityCount()).isEqualTo(2);
+                assertThat(r.missingCount()).isEqualTo(1);
+                assertThat(r.succeeded()).isTrue();
+            });
+            assertThat(loads(meters, "batched")).isEqualTo(2);
+            assertThat(loads(meters, "missing")).isEqualTo(1);
+
+            ExecutionResult down = entities(graphQL, "4", "down");
+            assertThat(down.getErrors()).hasSize(2);
+            assertThat(batches.results).hasSize(2).last().satisfies(r -> assertThat(r.failure())
+                    .hasMessage("users backend down"));
+            assertThat(loads(meters, "error")).isEqualTo(2);
+            assertThat(meters.find("federation.backend.calls").tag("typename", "User").tag("outcome", "error")
+                    .counter().count()).isEqualTo(1);
+
+            // and the subgraph still answers afterwards
+            assertThat(entities(graphQL, "5").getErrors()).isEmpty();
+        });
+    }
+
+    @Test
+    void aMonoMappingIsTimedUntilItsValueAndEachCallIsOneKey() {
+        runner.withBean(MonoUsers.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+            Batches batches = context.getBean(Batches.class);
+            MeterRegistry meters = meters(context);
+
+            ExecutionResult r = entities(graphQL, "1", "2", "down");
+
+            assertThat(r.getErrors()).hasSize(1);
+            assertThat(batches.calls).hasSize(3).allSatisfy(c -> {
+                assertThat(c.mode()).isEqualTo(FederationMode.DIRECT);
+                assertThat(c.size()).isEqualTo(1);
+            });
+            assertThat(batches.results).hasSize(3);
+            assertThat(batches.results).filteredOn(BatchResult::succeeded).hasSize(2)
+                    .allSatisfy(x -> assertThat(x.entityCount()).isEqualTo(1));
+            assertThat(loads(meters, "direct")).isEqualTo(2);
+            assertThat(loads(meters, "error")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void overTheLimitSpringsMethodsAreNotCalled() {
+        runner.withBean(BatchedUsers.class).run(context -> {
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+            Batches batches = context.getBean(Batches.class);
+
+            ExecutionResult r = entities(graphQL, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+
+            assertThat(r.getErrors()).singleElement().satisfies(e -> assertThat(e.getExtensions())
+                    .containsEntry("code", "TOO_MANY_REPRESENTATIONS"));
+            assertThat(batches.calls).isEmpty();
+        });
+    }
+
+    @Test
+    void concurrentRequestsAreEachTheirOwnBatch() throws Exception {
+        runner.withBean(BatchedUsers.class).run(context -> {
+            GraphQL graphQL = context.getBean(GraphQlSource.class).graphQl();
+            Batches batches = context.getBean(Batches.class);
+            int threads = 16;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<ExecutionResult>> answers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String a = "t" + t + "a";
+                    String b = "t" + t + "b";
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return entities(graphQL, a, b);
+                    }));
+                }
+                start.countDown();
+                for (int t = 0; t < threads; t++) {
+                    ExecutionResult r = answers.get(t).get(60, TimeUnit.SECONDS);
+                    assertThat(r.getErrors()).isEmpty();
+                    // each request gets its own users, never another's
+                    assertThat(r.toSpecification().toString()).contains("Spring t" + t + "a", "Spring t" + t + "b")
+                            .doesNotContain("Spring t" + ((t + 1) % threads) + "a");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(batches.calls).hasSize(threads).allSatisfy(c -> assertThat(c.size()).isEqualTo(2));
+            assertThat(batches.results).hasSize(threads).allSatisfy(r -> assertThat(r.entityCount()).isEqualTo(2));
+        });
+    }
+
+    @Test
+    void theHealthMonitorChecksButDoesNotRollBackAndTheModeCannotBeSet() {
+        runner.withBean(BatchedUsers.class).run(context -> {
+            assertThat(context.getBean(FederationHealthMonitor.class).config().automaticRollback()).isFalse();
+            FederationEndpoint endpoint = context.getBean(FederationEndpoint.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> endpoint.mode("DIRECT", "drill"))
+                    .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                    .hasMessageContaining("@EntityMapping");
+        });
+    }
+
+    @Test
+    void withAnOpenTelemetryBeanEachMethodCallIsABatchSpanUnderTheEntitiesSpan() {
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
+                io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
+                        .build())
+                .build();
+        runner.withBean(BatchedUsers.class).withBean(io.opentelemetry.api.OpenTelemetry.class, () -> sdk)
+                .run(context -> {
+                    assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), "1", "2").getErrors())
+                            .isEmpty();
+                    var spans = exporter.getFinishedSpanItems();
+                    assertThat(spans).extracting(io.opentelemetry.sdk.trace.data.SpanData::getName)
+                            .containsExactlyInAnyOrder("GraphQL _entities",
+                                    "GraphQL DataLoader Batch @EntityMapping BatchedUsers.user");
+                    var entitiesSpan = spans.stream().filter(x -> x.getName().equals("GraphQL _entities"))
+                            .findFirst().orElseThrow();
+                    assertThat(spans).filteredOn(x -> x != entitiesSpan).singleElement().satisfies(x -> assertThat(
+                            x.getParentSpanId()).isEqualTo(entitiesSpan.getSpanId()));
+                });
+        sdk.close();
+    }
+
+    @Test
+    void withNeitherAnEntityTypeNorSpringsFactoryStartupSaysWhatToAdd() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(GraphQlAutoConfiguration.class,
+                        FederationAutoConfiguration.class, FederationObservabilityAutoConfiguration.class))
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageStartingWith("federation-spring-boot found no EntityType bean")
+                        .hasMessageContaining("FederationSchemaFactory"));
+    }
+}
