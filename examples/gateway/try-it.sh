@@ -33,7 +33,7 @@ wait_for() { # url what
 }
 
 java -jar "$jar" serve --users-port "$users" --posts-port "$posts" --products-port "$products" \
-  --compat-port "$compat" --users 1000 --posts 10000 --products 200 > "$log_dir/serve.log" 2>&1 &
+  --compat-port "$compat" --users 1000 --posts 10000 --products 200 --debug-sql > "$log_dir/serve.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$products/ready" "the subgraphs"
 

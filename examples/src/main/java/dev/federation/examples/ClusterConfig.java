@@ -40,6 +40,7 @@ public final class ClusterConfig {
     private final int productsPort;
     private final FederationMode mode;
     private final @Nullable String adminToken;
+    private final boolean debugSql;
     private final OpenTelemetrySetup openTelemetry;
     private final List<FederationObserver> observers;
     private final @Nullable EntityCacheOptions productCache;
@@ -58,6 +59,7 @@ public final class ClusterConfig {
         this.productsPort = b.productsPort;
         this.mode = b.mode;
         this.adminToken = b.adminToken;
+        this.debugSql = b.debugSql;
         this.openTelemetry = b.openTelemetry;
         this.observers = List.copyOf(b.observers);
         this.productCache = b.productCache;
@@ -110,6 +112,14 @@ public final class ClusterConfig {
         return adminToken;
     }
 
+    /**
+     * Whether {@code GET /debug/sql} is served: it shows the statements the subgraph ran, so it is off unless
+     * asked for ({@code serve --debug-sql}).
+     */
+    public boolean debugSql() {
+        return debugSql;
+    }
+
     /** The process's OpenTelemetry. */
     public OpenTelemetrySetup openTelemetry() {
         return openTelemetry;
@@ -144,6 +154,7 @@ public final class ClusterConfig {
         private int productsPort;
         private FederationMode mode = FederationMode.BATCHED;
         private @Nullable String adminToken;
+        private boolean debugSql;
         private OpenTelemetrySetup openTelemetry = OpenTelemetrySetup.off();
         private final List<FederationObserver> observers = new ArrayList<>();
         private @Nullable EntityCacheOptions productCache;
@@ -183,6 +194,12 @@ public final class ClusterConfig {
         /** The admin token; {@code null} or blank refuses admin calls. */
         public Builder adminToken(@Nullable String adminToken) {
             this.adminToken = adminToken;
+            return this;
+        }
+
+        /** Serve {@code GET /debug/sql} (statement text: off by default). */
+        public Builder debugSql(boolean debugSql) {
+            this.debugSql = debugSql;
             return this;
         }
 

@@ -73,6 +73,7 @@ public final class Main {
             "                     entities on every replica (needs FEDERATION_ADMIN_TOKEN)",
             "    --users N --posts N --products N   data sizes",
             "    --db-round-trip-ms X   simulated network round trip per SQL statement (default 0)",
+            "    --debug-sql      serve GET /debug/sql (the statements run, with their text; default: off)",
             "    --cross-request-window D   merge the keys of concurrent requests of one type (for example 2ms,",
             "                     500us): cross-request batching with this window (default: off)",
             "    --health-interval-ms N --heap-window-ms N --heap-minimum-window-ms N   the health monitor's check",
@@ -101,7 +102,7 @@ public final class Main {
             Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
             Map.entry("db-round-trip-ms", true), Map.entry("health-interval-ms", true),
             Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true),
-            Map.entry("cross-request-window", true), Map.entry("redis", true));
+            Map.entry("cross-request-window", true), Map.entry("redis", true), Map.entry("debug-sql", false));
     /** The flags of {@code status}, and whether each takes a value. */
     static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
             "subgraphs", true);
@@ -257,6 +258,7 @@ public final class Main {
                         intFlag(flags, "products-port", ClusterConfig.DEFAULT_PRODUCTS_PORT))
                 .mode(mode)
                 .adminToken(System.getenv(SubgraphServer.ADMIN_TOKEN_VARIABLE))
+                .debugSql(flags.containsKey("debug-sql"))
                 .openTelemetry(otel);
         if (flags.containsKey("product-cache")) {
             b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
@@ -292,7 +294,8 @@ public final class Main {
         cluster.graphqlUris().forEach((name, uri) -> System.err.printf(Locale.ROOT, "%-9s %s%n", name, uri));
         System.err.println("mode " + mode + "; admin switch " + (config.adminToken() == null
                 ? "disabled (set " + SubgraphServer.ADMIN_TOKEN_VARIABLE + ")" : "enabled") + "; tracing "
-                + (otel.enabled() ? "on" : "off") + ". Ctrl-C stops.");
+                + (otel.enabled() ? "on" : "off") + "; /debug/sql " + (config.debugSql() ? "on" : "off (--debug-sql)")
+                + ". Ctrl-C stops.");
         try {
             stopped.await();
         } catch (InterruptedException e) {

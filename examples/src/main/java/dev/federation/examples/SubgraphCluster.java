@@ -35,8 +35,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Every server has the routes {@code POST /graphql}, {@code GET /metrics}, {@code GET /health},
- * {@code GET /debug/federation}, {@code /debug/dataloader}, {@code /debug/cache_stats}, {@code /debug/sql} and
- * {@code POST /admin/mode}. Each subgraph has a kill switch of its own. {@link #close()} stops everything.
+ * {@code GET /debug/federation}, {@code /debug/dataloader}, {@code /debug/cache_stats}, {@code /debug/sql} (with
+ * {@link ClusterConfig#debugSql()} only) and {@code POST /admin/mode}. Each subgraph has a kill switch of its own. {@link #close()} stops everything.
  */
 public final class SubgraphCluster implements AutoCloseable {
 
@@ -120,7 +120,8 @@ public final class SubgraphCluster implements AutoCloseable {
             obs.observers().forEach(withObs::observer);
             subgraph = factory.apply(withObs.build());
             obs.bind(subgraph);
-            SubgraphServer server = serverFor(subgraph, obs, config.host(), port, config.adminToken()).start();
+            SubgraphServer server = serverFor(subgraph, obs, config.host(), port, config.adminToken(),
+                    config.debugSql()).start();
             return new Node(subgraph, obs, server);
         } catch (RuntimeException e) {
             if (subgraph != null) {
@@ -133,11 +134,12 @@ public final class SubgraphCluster implements AutoCloseable {
 
     /**
      * A server (not started) for {@code subgraph} with every route of the examples: GraphQL, metrics, health,
-     * debug endpoints and the admin mode switch.
+     * debug endpoints and the admin mode switch; {@code /debug/sql}, which shows statement text, only when
+     * {@code debugSql}.
      */
     public static SubgraphServer serverFor(Subgraph subgraph, SubgraphObservability obs, String host, int port,
-            @org.jspecify.annotations.Nullable String adminToken) {
-        return SubgraphServer.builder(subgraph)
+            @org.jspecify.annotations.Nullable String adminToken, boolean debugSql) {
+        SubgraphServer.Builder b = SubgraphServer.builder(subgraph)
                 .name(subgraph.name())
                 .host(host)
                 .port(port)
@@ -152,10 +154,12 @@ public final class SubgraphCluster implements AutoCloseable {
                 .json("/debug/federation", subgraph::debugFederation)
                 .json("/debug/dataloader", subgraph::debugDataLoader)
                 .json("/debug/cache_stats", subgraph::debugCacheStats)
-                .json("/debug/sql", subgraph::debugSql)
                 .listener(obs.requestListener())
-                .interceptor(obs.tracingInterceptor())
-                .build();
+                .interceptor(obs.tracingInterceptor());
+        if (debugSql) {
+            b.json("/debug/sql", subgraph::debugSql);
+        }
+        return b.build();
     }
 
     /** The running subgraphs by name ({@code users}, {@code posts}, {@code products}), in start order. */

@@ -43,6 +43,7 @@ class CrossRequestServeTest {
         ClusterConfig config = ClusterConfig.custom()
                 .data(DataSettings.sizes(1_000, 100, 10))
                 .crossRequestWindow(Main.duration("--cross-request-window", "2ms"))
+                .debugSql(true)
                 .build();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try (SubgraphCluster cluster = SubgraphCluster.start(config)) {

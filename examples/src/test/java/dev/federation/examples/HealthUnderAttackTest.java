@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.federation.core.FederationMode;
 import dev.federation.examples.subgraphs.DataSettings;
 import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.CheckName;
 import dev.federation.health.HealthCheck;
 import dev.federation.health.HealthListener;
 import dev.federation.health.HealthReport;
@@ -72,7 +73,7 @@ class HealthUnderAttackTest {
                 @Override
                 public void checked(HealthReport report) {
                     worst.accumulateAndGet(report.status(), HealthStatus::worst);
-                    HealthCheck heap = report.check(HealthCheck.HEAP_GROWTH);
+                    HealthCheck heap = report.check(CheckName.HEAP_GROWTH);
                     if (heap.judged()) {
                         heapMessage.set(heap.status() + ": " + heap.message());
                         judged.countDown();

@@ -32,6 +32,7 @@ class SharedCacheServeTest {
                 .productCache(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)))
                 .redis(redis.uri())
                 .adminToken(TOKEN)
+                .debugSql(true)
                 .build();
     }
 

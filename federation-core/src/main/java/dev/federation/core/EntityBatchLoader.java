@@ -136,24 +136,20 @@ public final class EntityBatchLoader<K, V> {
     }
 
     /** {@code true} when the function returns entities by key, {@code false} when in key order. */
-    public boolean isMapped() {
+    boolean isMapped() {
         return mapped;
     }
 
     /** {@code true} when a one-key function was given for {@code DIRECT} mode. */
-    public boolean hasDirect() {
+    boolean hasDirect() {
         return direct != null;
     }
 
     /**
-     * Calls the batch function. Not for users: the library calls it, with the batch span current and the
-     * timeout applied.
-     */
-    /**
      * {@code true} for the synchronous forms ({@link #mapped}, {@link #ordered}): they return their result,
      * so {@link FederationOptions#batchExecutor()} runs them when set.
      */
-    public boolean isSynchronous() {
+    boolean isSynchronous() {
         return synchronous;
     }
 

@@ -9,7 +9,6 @@ import dev.federation.core.observer.Rejection;
 import dev.federation.core.observer.RejectionReason;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,19 +127,32 @@ public final class FederationStatistics implements FederationObserver {
     }
 
     /**
+     * Backend calls of one kind, by how they ended.
+     *
+     * @param success calls that returned
+     * @param error calls that failed (threw, timed out, broke the contract)
+     */
+    public record Calls(long success, long error) {
+
+        /** Every call. */
+        public long total() {
+            return success + error;
+        }
+    }
+
+    /**
      * What was counted for one type.
      *
      * @param loadsByOutcome loads by outcome (every outcome present)
-     * @param batchCalls batch calls: {@code success} and {@code error}
-     * @param directCalls one-by-one calls of {@code DIRECT} mode: {@code success} and {@code error}
+     * @param batchCalls batch calls
+     * @param directCalls one-by-one calls of {@code DIRECT} mode
      * @param batchedKeys keys sent in batch calls
      * @param maxBatchSize the largest batch call
      * @param totalDurationNanos time spent in backend calls
      * @param maxDurationNanos the longest backend call
      */
-    public record TypeSnapshot(Map<LoadOutcome, Long> loadsByOutcome, Map<String, Long> batchCalls,
-            Map<String, Long> directCalls, long batchedKeys, long maxBatchSize, long totalDurationNanos,
-            long maxDurationNanos) {
+    public record TypeSnapshot(Map<LoadOutcome, Long> loadsByOutcome, Calls batchCalls, Calls directCalls,
+            long batchedKeys, long maxBatchSize, long totalDurationNanos, long maxDurationNanos) {
 
         /** Loads of every outcome. */
         public long loads() {
@@ -153,13 +165,12 @@ public final class FederationStatistics implements FederationObserver {
 
         /** Backend calls, batched and direct. */
         public long backendCalls() {
-            return batchCalls.get("success") + batchCalls.get("error") + directCalls.get("success")
-                    + directCalls.get("error");
+            return batchCalls.total() + directCalls.total();
         }
 
         /** Mean keys per batch call, or 0 without one. */
         public double averageBatchSize() {
-            long calls = batchCalls.get("success") + batchCalls.get("error");
+            long calls = batchCalls.total();
             return calls == 0 ? 0 : (double) batchedKeys / calls;
         }
 
@@ -192,15 +203,9 @@ public final class FederationStatistics implements FederationObserver {
             for (Map.Entry<LoadOutcome, LongAdder> e : loads.entrySet()) {
                 l.put(e.getKey(), e.getValue().sum());
             }
-            Map<String, Long> b = new LinkedHashMap<>();
-            b.put("success", batchSuccess.sum());
-            b.put("error", batchError.sum());
-            Map<String, Long> d = new LinkedHashMap<>();
-            d.put("success", directSuccess.sum());
-            d.put("error", directError.sum());
-            return new TypeSnapshot(Collections.unmodifiableMap(l), Collections.unmodifiableMap(b),
-                    Collections.unmodifiableMap(d), batchedKeys.sum(), maxBatchSize.get(), durationNanos.sum(),
-                    maxDurationNanos.get());
+            return new TypeSnapshot(Collections.unmodifiableMap(l), new Calls(batchSuccess.sum(), batchError.sum()),
+                    new Calls(directSuccess.sum(), directError.sum()), batchedKeys.sum(), maxBatchSize.get(),
+                    durationNanos.sum(), maxDurationNanos.get());
         }
     }
 }

@@ -144,8 +144,8 @@ public final class FederationViews {
             loads.put(o.name().toLowerCase(Locale.ROOT), t.loadsByOutcome().get(o));
         }
         m.put("loads", loads);
-        m.put("batch_calls", t.batchCalls());
-        m.put("direct_calls", t.directCalls());
+        m.put("batch_calls", calls(t.batchCalls()));
+        m.put("direct_calls", calls(t.directCalls()));
         m.put("backend_calls", t.backendCalls());
         m.put("avg_batch_size", number(t.averageBatchSize()));
         m.put("max_batch_size", t.maxBatchSize());
@@ -158,5 +158,12 @@ public final class FederationViews {
 
     private static Object number(double v) {
         return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
+    }
+
+    private static Map<String, Object> calls(FederationStatistics.Calls c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", c.success());
+        m.put("error", c.error());
+        return m;
     }
 }

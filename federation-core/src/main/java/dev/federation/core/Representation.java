@@ -77,9 +77,12 @@ public final class Representation {
     }
 
     /**
-     * An integer field, from a JSON number without fraction or a string of digits (IDs are strings).
+     * An integer field, from a JSON integer or a string in canonical decimal form (IDs are strings): ASCII digits,
+     * an optional leading {@code -}, no {@code +}, no leading zero, no space, within {@code long}. Only the canonical
+     * form is taken, so that the entity answered carries the key the gateway asked for: {@code "007"},
+     * {@code "+5"}, {@code "-0"} or full-width {@code "１"} would name user 7, 5, 0 or 1 under another id.
      *
-     * @throws InvalidKeyException when the field is absent or not an integer
+     * @throws InvalidKeyException when the field is absent or not an integer in that form
      */
     public long getLong(String field) {
         Object v = fields.get(field);
@@ -87,13 +90,36 @@ public final class Representation {
             return ((Number) v).longValue();
         }
         if (v instanceof String) {
-            try {
-                return Long.parseLong((String) v);
-            } catch (NumberFormatException e) {
-                throw mistyped(field, "an integer", v);
+            Long parsed = canonicalLong((String) v);
+            if (parsed != null) {
+                return parsed;
             }
+            throw mistyped(field, "an integer in canonical decimal form", v);
         }
         throw mistyped(field, "an integer", v);
+    }
+
+    /** {@code s} as a long when it is the canonical decimal form of one, else {@code null}. */
+    static @Nullable Long canonicalLong(String s) {
+        int n = s.length();
+        int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        if (n == i || n - i > 19) {
+            return null;
+        }
+        if (s.charAt(i) == '0' && (n - i > 1 || i == 1)) {
+            return null; // a leading zero, or "-0"
+        }
+        for (int j = i; j < n; j++) {
+            char c = s.charAt(j);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null; // out of range
+        }
     }
 
     /** Every field as sent, {@code __typename} included (unmodifiable view). */

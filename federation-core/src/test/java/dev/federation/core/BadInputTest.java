@@ -75,13 +75,33 @@ class BadInputTest {
                 Arguments.of("key mapper refuses the value", rep("Review", "id", "not-a-number"),
                         "INVALID_KEY_FIELD",
                         "Representation 1 of Review has an invalid key: "
-                                + "field 'id' of Review must be an integer, was a string"),
+                                + "field 'id' of Review must be an integer in canonical decimal form, was a string"),
+                // only the canonical decimal form: else the answer's id differs from the one asked for
+                canonical("full-width digit", "\uFF11"),
+                canonical("Arabic-Indic digit", "\u0663"),
+                canonical("plus sign", "+5"),
+                canonical("leading zeros", "007"),
+                canonical("negative zero", "-0"),
+                canonical("leading space", " 8"),
+                canonical("trailing space", "8 "),
+                canonical("beyond long", "9223372036854775808"),
+                canonical("a lone minus", "-"),
+                canonical("empty", ""),
+                Arguments.of("a JSON number with a fraction", rep("Review", "id", 9.0),
+                        "INVALID_KEY_FIELD", "Representation 1 of Review has an invalid key: "
+                                + "field 'id' of Review must be an integer, was a number"),
                 Arguments.of("undeclared key shape", rep("Product", "sku", "s1"),
                         "UNDECLARED_KEY",
                         "Representation 1 of Product matches none of its @keys: \"id\" | \"sku package\" | "
                                 + "\"sku variation { id }\""),
                 Arguments.of("not an object", "User:u1",
                         "NOT_AN_OBJECT", "Representation 1 must be an object, was a string"));
+    }
+
+    static Arguments canonical(String name, String id) {
+        return Arguments.of(name + " (" + id + ")", rep("Review", "id", id), "INVALID_KEY_FIELD",
+                "Representation 1 of Review has an invalid key: "
+                        + "field 'id' of Review must be an integer in canonical decimal form, was a string");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,6 +122,20 @@ class BadInputTest {
         assertThat((Map<String, Object>) error.get("extensions")).containsEntry("code", code);
         assertThat(result.toSpecification().toString()).doesNotContain("at dev.federation").doesNotContain("Exception:\n");
         assertThat(backend.calls).containsExactly(List.of("u0", "u2"));
+    }
+
+    @Test
+    void canonicalIntegersAreTakenAndAnsweredUnderTheIdAskedFor() {
+        TestSubgraph s = subgraph(100);
+        List<String> ids = List.of("0", "7", "-5", "9223372036854775807", "-9223372036854775808");
+        List<Object> reps = new ArrayList<>();
+        ids.forEach(id -> reps.add(rep("Review", "id", id)));
+
+        ExecutionResult result = s.entities(reps, "...on Review{id}");
+
+        assertThat(result.getErrors()).isEmpty();
+        assertThat(entityList(result)).extracting(e -> ((Map<String, Object>) e).get("id"))
+                .containsExactlyElementsOf(ids);
     }
 
     @Test

@@ -95,7 +95,7 @@ class ObservedFetcherTest {
             assertThat(x.entityCount()).isEqualTo(2);
             assertThat(x.missingCount()).isEqualTo(1);
             assertThat(x.errorCount()).isEqualTo(2);
-            assertThat(x.outcome()).isEqualTo("partial");
+            assertThat(x.outcome()).isEqualTo(dev.federation.core.observer.EntitiesOutcome.PARTIAL);
         });
     }
 
@@ -126,7 +126,7 @@ class ObservedFetcherTest {
         assertThat(r.getErrors()).isNotEmpty();
         assertThat(recorder.loads).containsOnly(Map.entry("User:error", 1), Map.entry("Review:error", 1));
         assertThat(recorder.entitiesResults).singleElement().satisfies(x -> assertThat(x.outcome())
-                .isEqualTo("error"));
+                .isEqualTo(dev.federation.core.observer.EntitiesOutcome.ERROR));
     }
 
     @Test

@@ -186,7 +186,7 @@ class ObserverTest {
             assertThat(r.entityCount()).isEqualTo(11);
             assertThat(r.missingCount()).isEqualTo(1);
             assertThat(r.errorCount()).isEqualTo(4);
-            assertThat(r.outcome()).isEqualTo("partial");
+            assertThat(r.outcome()).isEqualTo(dev.federation.core.observer.EntitiesOutcome.PARTIAL);
             assertThat(r.durationNanos()).isGreaterThanOrEqualTo(userResult.durationNanos());
         });
         assertThat(recorder.order).containsExactly("entities:around:start", "batch:around:User",
@@ -305,11 +305,11 @@ class ObserverTest {
         assertThat(users.loadsByOutcome()).containsEntry(LoadOutcome.BATCHED, 110L)
                 .containsEntry(LoadOutcome.CACHED, 1L).containsEntry(LoadOutcome.MISSING, 1L)
                 .containsEntry(LoadOutcome.ERROR, 1L);
-        assertThat(users.batchCalls()).containsEntry("success", 2L).containsEntry("error", 0L);
+        assertThat(users.batchCalls()).isEqualTo(new FederationStatistics.Calls(2, 0));
         assertThat(users.averageBatchSize()).isEqualTo(56.0);
         assertThat(users.maxBatchSize()).isEqualTo(100);
         assertThat(users.effectiveness()).isEqualTo(1.0 - 2.0 / 113);
-        assertThat(snapshot.types().get("Review").batchCalls()).containsEntry("error", 1L);
+        assertThat(snapshot.types().get("Review").batchCalls().error()).isEqualTo(1L);
         assertThat(snapshot.rejections()).containsOnly(Map.entry(RejectionReason.UNKNOWN_TYPENAME, 1L),
                 Map.entry(RejectionReason.MISSING_KEY_FIELD, 1L));
         assertThat(snapshot.types()).doesNotContainKey("Spaceship");

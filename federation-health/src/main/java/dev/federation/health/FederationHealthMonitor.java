@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A rollback must not make things worse. A slow backend is slow in both modes, and {@code DIRECT} makes
  * one call per representation, so after a rollback the monitor compares {@code DIRECT} with what
- * {@code BATCHED} did before it ({@link HealthCheck#DIRECT_VS_BATCHED}). When {@code DIRECT} fixes neither the
+ * {@code BATCHED} did before it ({@link CheckName#DIRECT_VS_BATCHED}). When {@code DIRECT} fixes neither the
  * latency nor the errors, by {@link HealthMonitorConfig#whenDirectIsWorse()} it switches back to
  * {@code BATCHED} and holds further automatic rollbacks (reporting {@code CRITICAL} with the reason) until a
  * judged check is no longer {@code CRITICAL} or an operator sets the mode; or it holds {@code DIRECT} and says

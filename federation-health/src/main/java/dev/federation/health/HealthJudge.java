@@ -97,7 +97,7 @@ final class HealthJudge {
     /** What {@code BATCHED} did in the window of the report that confirmed the rollback. */
     static Baseline baselineOf(HealthReport report) {
         WindowStatistics w = report.window();
-        boolean heapInvolved = report.check(HealthCheck.HEAP_GROWTH).status() == HealthStatus.CRITICAL;
+        boolean heapInvolved = report.check(CheckName.HEAP_GROWTH).status() == HealthStatus.CRITICAL;
         double perRequest = w.representationsPerRequest();
         if (Double.isNaN(perRequest)) {
             perRequest = Double.isNaN(w.averageBatchSize()) ? 1 : w.averageBatchSize();
@@ -116,11 +116,11 @@ final class HealthJudge {
         double threshold = config.errorRateThreshold();
         double rate = w.errorRate();
         if (w.loads() < config.minimumLoads()) {
-            return new HealthCheck(HealthCheck.ERROR_RATE, HealthStatus.HEALTHY, false, rate, threshold,
+            return new HealthCheck(CheckName.ERROR_RATE, HealthStatus.HEALTHY, false, rate, threshold,
                     "error rate not judged: " + w.loads() + " loads, fewer than " + config.minimumLoads());
         }
         boolean bad = rate > threshold;
-        return new HealthCheck(HealthCheck.ERROR_RATE, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY, true,
+        return new HealthCheck(CheckName.ERROR_RATE, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY, true,
                 rate, threshold, String.format(Locale.ROOT, "error rate %.4f %s %.4f (%d of %d loads failed%s)",
                         rate, bad ? "above" : "within", threshold, w.loadErrors(), w.loads(),
                         w.rejections() == 0 ? "" : "; " + w.rejections() + " bad representations not counted"));
@@ -130,12 +130,12 @@ final class HealthJudge {
         double threshold = config.p99Threshold().toNanos() / 1e9;
         double p99 = w.p99ResolutionSeconds();
         if (w.backendCalls() < config.minimumBackendCalls()) {
-            return new HealthCheck(HealthCheck.P99_RESOLUTION, HealthStatus.HEALTHY, false, p99, threshold,
+            return new HealthCheck(CheckName.P99_RESOLUTION, HealthStatus.HEALTHY, false, p99, threshold,
                     "p99 resolution not judged: " + w.backendCalls() + " backend calls, fewer than "
                             + config.minimumBackendCalls());
         }
         boolean bad = p99 > threshold;
-        return new HealthCheck(HealthCheck.P99_RESOLUTION, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
+        return new HealthCheck(CheckName.P99_RESOLUTION, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
                 true, p99, threshold, String.format(Locale.ROOT, "p99 resolution %.3f s %s %.3f s (%d backend calls)",
                         p99, bad ? "above" : "within", threshold, w.backendCalls()));
     }
@@ -144,12 +144,12 @@ final class HealthJudge {
         double threshold = config.requestP99Threshold().toNanos() / 1e9;
         double p99 = w.p99RequestSeconds();
         if (w.requests() < config.minimumRequests()) {
-            return new HealthCheck(HealthCheck.P99_REQUEST, HealthStatus.HEALTHY, false, p99, threshold,
+            return new HealthCheck(CheckName.P99_REQUEST, HealthStatus.HEALTHY, false, p99, threshold,
                     "p99 of _entities fields not judged: " + w.requests() + " fields, fewer than "
                             + config.minimumRequests());
         }
         boolean bad = p99 > threshold;
-        return new HealthCheck(HealthCheck.P99_REQUEST, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY, true,
+        return new HealthCheck(CheckName.P99_REQUEST, bad ? HealthStatus.CRITICAL : HealthStatus.HEALTHY, true,
                 p99, threshold, String.format(Locale.ROOT, "p99 of _entities fields %.3f s %s %.3f s (%d fields)",
                         p99, bad ? "above" : "within", threshold, w.requests()));
     }
@@ -164,7 +164,7 @@ final class HealthJudge {
     HealthCheck heapGrowth(Heap heap) {
         double threshold = config.heapGrowthThresholdBytesPerHour();
         if (heap.spanNanos() < config.heapMinimumWindow().toNanos() || heap.samples() < 3) {
-            return new HealthCheck(HealthCheck.HEAP_GROWTH, HealthStatus.HEALTHY, false, heap.slopeBytesPerHour(),
+            return new HealthCheck(CheckName.HEAP_GROWTH, HealthStatus.HEALTHY, false, heap.slopeBytesPerHour(),
                     threshold, "heap growth not judged: samples span "
                             + Duration.ofNanos(heap.spanNanos()).toSeconds() + " s, less than "
                             + config.heapMinimumWindow().toSeconds() + " s");
@@ -177,19 +177,19 @@ final class HealthJudge {
                         + "%d s, %d samples)", rate / MB, heap.allowanceBytes() / MB, growth / MB,
                 Duration.ofNanos(heap.spanNanos()).toSeconds(), heap.samples());
         if (!(rate > threshold)) {
-            return new HealthCheck(HealthCheck.HEAP_GROWTH, HealthStatus.HEALTHY, true, rate, threshold,
+            return new HealthCheck(CheckName.HEAP_GROWTH, HealthStatus.HEALTHY, true, rate, threshold,
                     String.format(Locale.ROOT, "%s, within %.1f MB/hour", measured, threshold / MB));
         }
         double recent = heap.recentSlopeBytesPerHour();
         if (!(recent > threshold)) {
-            return new HealthCheck(HealthCheck.HEAP_GROWTH, HealthStatus.DEGRADED, true, rate, threshold,
+            return new HealthCheck(CheckName.HEAP_GROWTH, HealthStatus.DEGRADED, true, rate, threshold,
                     String.format(Locale.ROOT, "%s, above %.1f MB/hour, but levelled off: %.1f MB/hour over the "
                             + "latest half (a bounded cache warming looks like this; no rollback)", measured,
                             threshold / MB, recent / MB));
         }
         double horizonHours = config.heapWindow().toNanos() / NANOS_PER_HOUR;
         if (heap.limitBytes() <= 0 || heap.latestBytes() < 0) {
-            return new HealthCheck(HealthCheck.HEAP_GROWTH, HealthStatus.DEGRADED, true, rate, threshold,
+            return new HealthCheck(CheckName.HEAP_GROWTH, HealthStatus.DEGRADED, true, rate, threshold,
                     String.format(Locale.ROOT, "%s, above %.1f MB/hour and still growing (%.1f MB/hour over the "
                             + "latest half); no heap limit known to project against, so no rollback", measured,
                             threshold / MB, recent / MB));
@@ -197,7 +197,7 @@ final class HealthJudge {
         double projected = heap.latestBytes() + recent * horizonHours;
         double hoursToLimit = (heap.limitBytes() - heap.latestBytes()) / recent;
         boolean breach = projected >= heap.limitBytes();
-        return new HealthCheck(HealthCheck.HEAP_GROWTH, breach ? HealthStatus.CRITICAL : HealthStatus.DEGRADED,
+        return new HealthCheck(CheckName.HEAP_GROWTH, breach ? HealthStatus.CRITICAL : HealthStatus.DEGRADED,
                 true, rate, threshold, String.format(Locale.ROOT, "%s, above %.1f MB/hour and still growing "
                         + "(%.1f MB/hour over the latest half): %.1f MB now reaches the %.1f MB limit in %.1f hours"
                         + "%s", measured, threshold / MB, recent / MB, heap.latestBytes() / MB,
@@ -209,15 +209,15 @@ final class HealthJudge {
         double threshold = config.effectivenessThreshold();
         double e = w.effectiveness();
         if (mode != FederationMode.BATCHED) {
-            return new HealthCheck(HealthCheck.BATCH_EFFECTIVENESS, HealthStatus.HEALTHY, false, e, threshold,
+            return new HealthCheck(CheckName.BATCH_EFFECTIVENESS, HealthStatus.HEALTHY, false, e, threshold,
                     "batch effectiveness not judged: mode is " + mode);
         }
         if (w.loads() < config.minimumLoads()) {
-            return new HealthCheck(HealthCheck.BATCH_EFFECTIVENESS, HealthStatus.HEALTHY, false, e, threshold,
+            return new HealthCheck(CheckName.BATCH_EFFECTIVENESS, HealthStatus.HEALTHY, false, e, threshold,
                     "batch effectiveness not judged: " + w.loads() + " loads, fewer than " + config.minimumLoads());
         }
         boolean bad = e < threshold;
-        return new HealthCheck(HealthCheck.BATCH_EFFECTIVENESS, bad ? HealthStatus.DEGRADED : HealthStatus.HEALTHY,
+        return new HealthCheck(CheckName.BATCH_EFFECTIVENESS, bad ? HealthStatus.DEGRADED : HealthStatus.HEALTHY,
                 true, e, threshold, String.format(Locale.ROOT,
                         "batch effectiveness %.4f %s %.4f (%d backend calls for %d loads)", e,
                         bad ? "below" : "within", threshold, w.backendCalls(), w.loads()));
@@ -230,12 +230,12 @@ final class HealthJudge {
      */
     HealthCheck directVsBatched(WindowStatistics w, @Nullable Baseline b) {
         if (b == null || !b.judgeable()) {
-            return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
+            return new HealthCheck(CheckName.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
                     b == null ? Double.NaN : b.meanRequestSeconds(),
                     "DIRECT against BATCHED not judged: " + (b == null ? "no baseline" : b.why()));
         }
         if (w.backendCalls() < config.minimumBackendCalls()) {
-            return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
+            return new HealthCheck(CheckName.DIRECT_VS_BATCHED, HealthStatus.HEALTHY, false, Double.NaN,
                     b.meanRequestSeconds(), "DIRECT against BATCHED not judged yet: " + w.backendCalls()
                             + " backend calls since the rollback, fewer than " + config.minimumBackendCalls());
         }
@@ -253,7 +253,7 @@ final class HealthJudge {
         String message = String.format(Locale.ROOT, "DIRECT %s: %s, against %.3f s in BATCHED before the rollback; "
                         + "error rate %.4f, against %.4f", worse ? "serves worse than BATCHED" : "serves no worse",
                 how, b.meanRequestSeconds(), directErrors, b.errorRate());
-        return new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, worse ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
+        return new HealthCheck(CheckName.DIRECT_VS_BATCHED, worse ? HealthStatus.CRITICAL : HealthStatus.HEALTHY,
                 true, direct, b.meanRequestSeconds(), message);
     }
 }

@@ -47,19 +47,19 @@ public record HealthReport(Instant time, HealthStatus status, FederationMode mod
     }
 
     /** The check of the given name, or {@code null} when this report has none of that name. */
-    public @Nullable HealthCheck find(String name) {
+    public @Nullable HealthCheck find(CheckName name) {
         for (HealthCheck c : checks) {
-            if (c.name().equals(name)) {
+            if (c.name() == name) {
                 return c;
             }
         }
         return null;
     }
 
-    /** The check of the given name ({@link HealthCheck#ERROR_RATE}, ...). */
-    public HealthCheck check(String name) {
+    /** The check of the given name. */
+    public HealthCheck check(CheckName name) {
         for (HealthCheck c : checks) {
-            if (c.name().equals(name)) {
+            if (c.name() == name) {
                 return c;
             }
         }

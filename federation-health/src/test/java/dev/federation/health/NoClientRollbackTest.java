@@ -98,7 +98,7 @@ class NoClientRollbackTest {
                 subgraph.clock.add(INTERVAL);
                 HealthReport report = monitor.check();
                 worst = worst.worst(report.status());
-                HealthCheck heap = report.check(HealthCheck.HEAP_GROWTH);
+                HealthCheck heap = report.check(CheckName.HEAP_GROWTH);
                 if (heap.judged()) {
                     worstGrowth = Math.max(worstGrowth, heap.value());
                 }
@@ -174,7 +174,7 @@ class NoClientRollbackTest {
                 subgraph.clock.add(INTERVAL);
                 monitor.check();
             }
-            HealthCheck heap = monitor.lastReport().check(HealthCheck.HEAP_GROWTH);
+            HealthCheck heap = monitor.lastReport().check(CheckName.HEAP_GROWTH);
             assertThat(heap.status()).isEqualTo(HealthStatus.DEGRADED);
             assertThat(heap.message()).contains("still growing").contains("8000.0 MB limit in 65.")
                     .contains("no rollback");
@@ -214,8 +214,8 @@ class NoClientRollbackTest {
                 HealthReport report = monitor.check();
                 worst = worst.worst(report.status());
                 rejections += report.window().rejections();
-                assertThat(report.check(HealthCheck.ERROR_RATE).judged()).isTrue();
-                assertThat(report.check(HealthCheck.ERROR_RATE).value()).isZero();
+                assertThat(report.check(CheckName.ERROR_RATE).judged()).isTrue();
+                assertThat(report.check(CheckName.ERROR_RATE).value()).isZero();
             }
             System.out.printf("bad input in half the requests: worst %s, %d rejections seen, %d rollbacks%n", worst,
                     rejections, monitor.rollbackCount());

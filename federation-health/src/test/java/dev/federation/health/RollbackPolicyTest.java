@@ -22,8 +22,8 @@ class RollbackPolicyTest {
     }
 
     private static Judgement verdict(HealthStatus status, @Nullable HealthStatus comparison) {
-        HealthCheck c = new HealthCheck(HealthCheck.ERROR_RATE, status, true, 0, 0.05, status.name());
-        HealthCheck cmp = comparison == null ? null : new HealthCheck(HealthCheck.DIRECT_VS_BATCHED, comparison,
+        HealthCheck c = new HealthCheck(CheckName.ERROR_RATE, status, true, 0, 0.05, status.name());
+        HealthCheck cmp = comparison == null ? null : new HealthCheck(CheckName.DIRECT_VS_BATCHED, comparison,
                 true, 1, 0.01, "DIRECT " + comparison);
         HealthStatus worst = cmp == null ? status : status.worst(comparison);
         return new Judgement(cmp == null ? List.of(c) : List.of(c, cmp), worst, true, cmp);

@@ -7,6 +7,7 @@ import dev.federation.core.observer.BatchObservation;
 import dev.federation.core.observer.BatchResult;
 import dev.federation.core.observer.EntitiesCall;
 import dev.federation.core.observer.EntitiesObservation;
+import dev.federation.core.observer.EntitiesOutcome;
 import dev.federation.core.observer.EntitiesResult;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.core.observer.LoadOutcome;
@@ -99,7 +100,6 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
     public static final List<Double> DEFAULT_BATCH_SIZE_BOUNDARIES = List.of(1.0, 5.0, 10.0, 25.0, 50.0, 100.0,
             250.0, 500.0, 1000.0);
 
-    private static final String[] REQUEST_OUTCOMES = {"success", "partial", "error"};
     private static final int BATCH_SUCCESS = 0;
     private static final int BATCH_ERROR = 1;
     private static final int DIRECT_SUCCESS = 2;
@@ -116,15 +116,13 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
     private final CompositeMeterRegistry meters;
     private final Set<MeterRegistry> bound = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ConcurrentHashMap<String, TypeMeters> types = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<Timer> requests = new AtomicReferenceArray<>(REQUEST_OUTCOMES.length);
+    private final AtomicReferenceArray<Timer> requests = new AtomicReferenceArray<>(EntitiesOutcome.values().length);
     private final String effectivenessDescription;
     private final AtomicReferenceArray<Counter> rejections = new AtomicReferenceArray<>(RejectionReason.values().length);
     private final EntitiesObservation entitiesObservation = new EntitiesObservation() {
         @Override
         public void completed(EntitiesResult result) {
-            String outcome = result.outcome();
-            int i = outcome.equals("success") ? 0 : outcome.equals("partial") ? 1 : 2;
-            request(i).record(result.durationNanos(), TimeUnit.NANOSECONDS);
+            request(result.outcome().ordinal()).record(result.durationNanos(), TimeUnit.NANOSECONDS);
             EntitiesObservation w = windowEntities;
             if (w != null) {
                 w.completed(result);
@@ -188,7 +186,7 @@ public final class FederationMetrics implements MeterBinder, FederationObserver 
             t = Timer.builder(names.entitiesRequests())
                     .description("Time to resolve one _entities field, by outcome: success, partial (some "
                             + "representations failed), error (all failed)")
-                    .tag("outcome", REQUEST_OUTCOMES[i])
+                    .tag("outcome", EntitiesOutcome.values()[i].tagValue())
                     .serviceLevelObjectives(latencyBoundaries)
                     .register(meters);
             requests.set(i, t);

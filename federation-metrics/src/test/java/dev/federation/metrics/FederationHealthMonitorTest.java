@@ -9,6 +9,7 @@ import dev.federation.core.observer.BatchCall;
 import dev.federation.core.observer.BatchObservation;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.health.FederationHealthMonitor;
+import dev.federation.health.CheckName;
 import dev.federation.health.HealthCheck;
 import dev.federation.health.HealthListener;
 import dev.federation.health.HealthMonitorConfig;
@@ -124,9 +125,9 @@ class FederationHealthMonitorTest {
         assertThat(statuses).containsOnly(HealthStatus.HEALTHY);
         HealthReport last = monitor.lastReport();
         assertThat(last.checks()).allMatch(HealthCheck::judged);
-        assertThat(last.check(HealthCheck.ERROR_RATE).value()).isZero();
-        assertThat(last.check(HealthCheck.BATCH_EFFECTIVENESS).value()).isEqualTo(0.99);
-        assertThat(last.check(HealthCheck.HEAP_GROWTH).value()).isLessThan(10 * MB);
+        assertThat(last.check(CheckName.ERROR_RATE).value()).isZero();
+        assertThat(last.check(CheckName.BATCH_EFFECTIVENESS).value()).isEqualTo(0.99);
+        assertThat(last.check(CheckName.HEAP_GROWTH).value()).isLessThan(10 * MB);
         assertThat(last.window().loads()).isEqualTo(200);
         assertThat(last.window().window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
@@ -144,7 +145,7 @@ class FederationHealthMonitorTest {
         HealthReport first = period();
         assertThat(first.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(first.consecutiveCritical()).isEqualTo(1);
-        assertThat(first.check(HealthCheck.ERROR_RATE).value()).isEqualTo(1.0);
+        assertThat(first.check(CheckName.ERROR_RATE).value()).isEqualTo(1.0);
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
         assertThat(rollbacks).isEmpty();
 
@@ -187,11 +188,11 @@ class FederationHealthMonitorTest {
         // it is not HEALTHY either: the service runs on the fallback
         HealthReport afterChange = period();
         assertThat(afterChange.status()).isEqualTo(HealthStatus.ROLLED_BACK);
-        assertThat(afterChange.check(HealthCheck.ERROR_RATE).judged()).isFalse();
+        assertThat(afterChange.check(CheckName.ERROR_RATE).judged()).isFalse();
         assertThat(healthGauge()).isEqualTo(3);
         // still failing in direct mode, and slower: the monitor undoes its own rollback
         HealthReport judged = period();
-        HealthCheck comparison = judged.check(HealthCheck.DIRECT_VS_BATCHED);
+        HealthCheck comparison = judged.check(CheckName.DIRECT_VS_BATCHED);
         assertThat(comparison.judged()).isTrue();
         assertThat(comparison.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(comparison.message()).startsWith("DIRECT serves worse than BATCHED");
@@ -247,7 +248,7 @@ class FederationHealthMonitorTest {
         assertThat(rollbacks).singleElement().extracting(RollbackEvent::reason).asString().startsWith("p99 resolution");
         // in DIRECT each request of 20 made 20 calls of 30 ms: worse, so the monitor switched back by itself
         HealthReport verdict = reports.get(3);
-        HealthCheck comparison = verdict.check(HealthCheck.DIRECT_VS_BATCHED);
+        HealthCheck comparison = verdict.check(CheckName.DIRECT_VS_BATCHED);
         assertThat(comparison.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(comparison.value()).isGreaterThan(comparison.threshold() * 5);
         assertThat(verdict.rollbackReason()).contains("DIRECT serves worse than BATCHED");
@@ -367,7 +368,7 @@ class FederationHealthMonitorTest {
             assertThat(report.status()).isEqualTo(HealthStatus.ROLLED_BACK);
             assertThat(report.checksStatus()).isEqualTo(HealthStatus.HEALTHY);
         }
-        assertThat(monitor.lastReport().check(HealthCheck.DIRECT_VS_BATCHED).message())
+        assertThat(monitor.lastReport().check(CheckName.DIRECT_VS_BATCHED).message())
                 .startsWith("DIRECT serves no worse");
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
 
@@ -447,8 +448,8 @@ class FederationHealthMonitorTest {
         clock.add(Duration.ofSeconds(30));
         HealthReport report = monitor.check();
         assertThat(report.status()).isEqualTo(HealthStatus.HEALTHY);
-        assertThat(report.check(HealthCheck.ERROR_RATE).judged()).isFalse();
-        assertThat(report.check(HealthCheck.ERROR_RATE).message()).contains("50 loads, fewer than 100");
+        assertThat(report.check(CheckName.ERROR_RATE).judged()).isFalse();
+        assertThat(report.check(CheckName.ERROR_RATE).message()).contains("50 loads, fewer than 100");
     }
 
     @Test
@@ -477,7 +478,7 @@ class FederationHealthMonitorTest {
         clock.add(Duration.ofSeconds(30));
         HealthReport report = monitor.check();
         assertThat(report.status()).isEqualTo(HealthStatus.CRITICAL);
-        HealthCheck p99 = report.check(HealthCheck.P99_RESOLUTION);
+        HealthCheck p99 = report.check(CheckName.P99_RESOLUTION);
         assertThat(p99.judged()).isTrue();
         assertThat(p99.value()).isGreaterThan(0.003);
         assertThat(report.reasons()).singleElement().asString().startsWith("p99 resolution");
@@ -493,7 +494,7 @@ class FederationHealthMonitorTest {
             clock.add(Duration.ofSeconds(30));
             HealthReport report = monitor.check();
             assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
-            assertThat(report.check(HealthCheck.BATCH_EFFECTIVENESS).value()).isZero();
+            assertThat(report.check(CheckName.BATCH_EFFECTIVENESS).value()).isZero();
         }
         assertThat(healthGauge()).isEqualTo(1);
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
@@ -513,9 +514,9 @@ class FederationHealthMonitorTest {
         }
         // samples span 55 minutes at the 111th check (410 MB + 120 MB in the next hour > 500 MB); the 112th confirms
         assertThat(reports).hasSize(112);
-        assertThat(reports.get(109).check(HealthCheck.HEAP_GROWTH).judged()).isFalse();
+        assertThat(reports.get(109).check(CheckName.HEAP_GROWTH).judged()).isFalse();
         assertThat(reports.get(109).status()).isEqualTo(HealthStatus.HEALTHY);
-        HealthCheck heap = reports.get(110).check(HealthCheck.HEAP_GROWTH);
+        HealthCheck heap = reports.get(110).check(CheckName.HEAP_GROWTH);
         assertThat(heap.judged()).isTrue();
         assertThat(heap.status()).isEqualTo(HealthStatus.CRITICAL);
         assertThat(heap.value()).isBetween(119.9 * MB, 120.1 * MB);

@@ -214,7 +214,7 @@ class FederationAutoConfigurationTest {
                     assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), 20).getErrors()).isEmpty();
                     HealthReport report = context.getBean(FederationHealthMonitor.class).check();
                     assertThat(report.window().loads()).isEqualTo(20);
-                    assertThat(report.check("error_rate").judged()).isTrue();
+                    assertThat(report.check(dev.federation.health.CheckName.ERROR_RATE).judged()).isTrue();
                 });
     }
 

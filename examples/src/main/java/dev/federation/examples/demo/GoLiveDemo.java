@@ -275,7 +275,7 @@ public final class GoLiveDemo {
                 if (t != null) {
                     loads += t.loads();
                     backend += t.backendCalls();
-                    batchCalls += t.batchCalls().get("success") + t.batchCalls().get("error");
+                    batchCalls += t.batchCalls().total();
                     keys += t.batchedKeys();
                 }
             }

@@ -49,6 +49,7 @@ class GatewayEndToEndTest {
         cluster = SubgraphCluster.start(ClusterConfig.custom()
                 .data(DataSettings.sizes(USERS, POSTS, PRODUCTS))
                 .adminToken(TOKEN)
+                .debugSql(true)
                 .mode(FederationMode.BATCHED)
                 .build());
         gateway = ChildProcess.startGateway(cluster.graphqlUris());

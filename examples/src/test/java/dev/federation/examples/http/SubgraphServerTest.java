@@ -42,8 +42,8 @@ class SubgraphServerTest {
         observability.observers().forEach(b::observer);
         users = UsersSubgraph.create(b.build());
         observability.bind(users);
-        withToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, TOKEN).start();
-        withoutToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, null).start();
+        withToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, TOKEN, true).start();
+        withoutToken = SubgraphCluster.serverFor(users, observability, "127.0.0.1", 0, null, false).start();
     }
 
     @AfterAll
@@ -156,6 +156,18 @@ class SubgraphServerTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).doesNotContain("Exception").contains("query");
+    }
+
+    @Test
+    void debugSqlIsOnlyServedWhenAskedFor() throws Exception {
+        // it shows statement text: off unless the server was built with it (serve --debug-sql)
+        HttpResponse<String> off = HTTP.send(HttpRequest.newBuilder(withoutToken.uri().resolve("/debug/sql")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(off.statusCode()).isEqualTo(404);
+        assertThat(off.body()).doesNotContain("SELECT");
+        HttpResponse<String> on = HTTP.send(HttpRequest.newBuilder(withToken.uri().resolve("/debug/sql")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(on.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -45,7 +45,7 @@ class TraceContextTest {
         obs.observers().forEach(b::observer);
         List<SpanData> spans;
         try (Subgraph users = UsersSubgraph.create(b.build());
-                SubgraphServer server = SubgraphCluster.serverFor(users, obs, "127.0.0.1", 0, null).start()) {
+                SubgraphServer server = SubgraphCluster.serverFor(users, obs, "127.0.0.1", 0, null, false).start()) {
             obs.bind(users);
             String body = "{\"query\":\"query($r:[_Any!]!){_entities(representations:$r){...on User{id name}}}\","
                     + "\"variables\":{\"r\":[{\"__typename\":\"User\",\"id\":\"1\"},{\"__typename\":\"User\",\"id\":\"2\"}]}}";

@@ -34,12 +34,12 @@ final class CompositeObserver implements FederationObserver {
                 for (FederationObserver inner : ((CompositeObserver) o).observers) {
                     flat.add(inner);
                 }
-            } else if (!(o instanceof Noop)) {
+            } else if (!(o instanceof NoopObserver)) {
                 flat.add(o);
             }
         }
         if (flat.isEmpty()) {
-            return Noop.INSTANCE; // the library then builds no event at all
+            return NoopObserver.INSTANCE; // the library then builds no event at all
         }
         return new CompositeObserver(flat.toArray(new FederationObserver[0]));
     }

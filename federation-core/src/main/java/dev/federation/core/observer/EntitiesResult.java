@@ -13,11 +13,11 @@ package dev.federation.core.observer;
 public record EntitiesResult(int representationCount, int entityCount, int missingCount, int errorCount,
         long durationNanos) {
 
-    /** {@code success} with no error, {@code partial} with some, {@code error} when none resolved cleanly. */
-    public String outcome() {
+    /** {@code SUCCESS} with no error, {@code PARTIAL} with some, {@code ERROR} when none resolved cleanly. */
+    public EntitiesOutcome outcome() {
         if (errorCount == 0) {
-            return "success";
+            return EntitiesOutcome.SUCCESS;
         }
-        return errorCount >= representationCount ? "error" : "partial";
+        return errorCount >= representationCount ? EntitiesOutcome.ERROR : EntitiesOutcome.PARTIAL;
     }
 }

@@ -60,7 +60,7 @@ public interface FederationObserver {
 
     /** The observer that does nothing. */
     static FederationObserver noop() {
-        return Noop.INSTANCE;
+        return NoopObserver.INSTANCE;
     }
 
     /**
@@ -75,18 +75,5 @@ public interface FederationObserver {
     /** {@link #composite(List)} of the given observers. */
     static FederationObserver composite(FederationObserver... observers) {
         return composite(Arrays.asList(observers));
-    }
-
-    /** The no-op observer. */
-    final class Noop implements FederationObserver {
-        static final Noop INSTANCE = new Noop();
-
-        private Noop() {
-        }
-
-        @Override
-        public String toString() {
-            return "FederationObserver.noop()";
-        }
     }
 }

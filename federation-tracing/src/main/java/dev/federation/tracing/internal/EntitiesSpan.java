@@ -43,7 +43,7 @@ final class EntitiesSpan implements EntitiesObservation {
             span.setAttribute(FederationSpans.ENTITY_COUNT, (long) result.entityCount());
             span.setAttribute(FederationSpans.MISSING_COUNT, (long) result.missingCount());
             span.setAttribute(FederationSpans.ERROR_COUNT, (long) result.errorCount());
-            span.setAttribute(FederationSpans.OUTCOME, result.outcome());
+            span.setAttribute(FederationSpans.OUTCOME, result.outcome().tagValue());
             if (result.errorCount() > 0) {
                 span.setStatus(StatusCode.ERROR, result.errorCount() + " of " + result.representationCount()
                         + " representations failed");
