@@ -6,6 +6,7 @@ import dev.federation.core.observer.FederationObserver;
 import dev.federation.core.observer.Rejection;
 import graphql.ExecutionInput;
 import graphql.GraphQLContext;
+import graphql.GraphQLError;
 import graphql.schema.DataFetcher;
 import graphql.schema.TypeResolver;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.dataloader.DataLoader;
 import org.dataloader.DataLoaderRegistry;
@@ -251,16 +253,21 @@ public final class FederatedEntities implements AutoCloseable {
      * {@code @EntityMapping} methods, a hand-written one), with this library's request-wide representation
      * limit ({@link FederationOptions#maxRepresentations()}) and its observers around it: the call's events,
      * and per typename the loads it answered, missed or failed, read back from its answer (an entity at index
-     * {@code i}, or an error whose path ends in {@code i}). The fetcher still resolves every representation;
-     * batching, caching and the kill switch of this library do not apply to it.
+     * {@code i}, {@code null}, or an error whose path ends in {@code i}). The fetcher still resolves every
+     * representation; batching, caching and the kill switch of this library do not apply to it.
      *
      * @param modes each entity typename {@code fetcher} resolves, {@link FederationMode#BATCHED} when it loads
-     *     the representations of one type in one backend call, {@link FederationMode#DIRECT} when one by one.
-     *     An object type implementing an interface named here counts as the interface does. Typenames of
-     *     neither kind that fail are counted as rejections, so a caller cannot add meters by inventing names.
+     *     the representations of one type in one backend call, {@link FederationMode#DIRECT} when one by one;
+     *     read at each answer, so a live map may grow. An object type implementing an interface named here
+     *     counts as the interface does. Typenames of neither kind that fail are counted as rejections, so a
+     *     caller cannot add meters by inventing names.
+     * @param notFound the errors that mean "no entity for this key" (counted as missing, not as failed), for a
+     *     fetcher that answers a missing entity with an error
      */
-    public DataFetcher<Object> observe(DataFetcher<?> fetcher, Map<String, FederationMode> modes) {
-        return new ObservedEntitiesFetcher(this, Objects.requireNonNull(fetcher, "fetcher"), modes);
+    public DataFetcher<Object> observe(DataFetcher<?> fetcher, Map<String, FederationMode> modes,
+            Predicate<GraphQLError> notFound) {
+        return new ObservedEntitiesFetcher(this, Objects.requireNonNull(fetcher, "fetcher"),
+                Objects.requireNonNull(modes, "modes"), Objects.requireNonNull(notFound, "notFound"));
     }
 
     /**

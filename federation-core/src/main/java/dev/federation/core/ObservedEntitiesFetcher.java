@@ -20,9 +20,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * per typename the loads it answered (batched or direct, as the typename's mode says), missed, or failed.
  *
  * <p>The answer is read back from what the fetcher returns: an entity at index {@code i}, an error whose path is
- * {@code _entities/i}, or {@code null}. Only typenames of the schema are counted under their own name, so a caller
+ * {@code _entities/i} (missing when the caller's {@code notFound} says the error means "no such entity"), or
+ * {@code null}. Only typenames of the schema are counted under their own name, so a caller
  * cannot add meters by inventing typenames: the others are rejections, as in the library's own fetcher.
  */
 final class ObservedEntitiesFetcher implements DataFetcher<Object> {
@@ -42,14 +43,18 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
 
     private final FederatedEntities entities;
     private final DataFetcher<?> delegate;
+    /** Read at each answer: a live map may grow (beans made lazily register their typenames late). */
     private final Map<String, FederationMode> modes;
+    private final Predicate<GraphQLError> notFound;
     /** Object types of the schema that implement an interface of {@link #modes}, with that interface's mode. */
     private final Map<String, FederationMode> implementations = new ConcurrentHashMap<>();
 
-    ObservedEntitiesFetcher(FederatedEntities entities, DataFetcher<?> delegate, Map<String, FederationMode> modes) {
+    ObservedEntitiesFetcher(FederatedEntities entities, DataFetcher<?> delegate, Map<String, FederationMode> modes,
+            Predicate<GraphQLError> notFound) {
         this.entities = entities;
         this.delegate = delegate;
-        this.modes = Map.copyOf(modes);
+        this.modes = modes;
+        this.notFound = notFound;
     }
 
     @Override
@@ -77,10 +82,9 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
         Object value;
         try {
             value = observation == null ? delegate.get(env) : observation.around(() -> call(env));
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            finish(env, reps, null, cause, observation, start);
-            throw cause instanceof Exception ? (Exception) cause : e;
+        } catch (Checked e) {
+            finish(env, reps, null, e.getCause(), observation, start);
+            throw (Exception) e.getCause();
         } catch (Exception | Error e) {
             finish(env, reps, null, e, observation, start);
             throw e;
@@ -98,7 +102,16 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new CompletionException(e);
+            throw new Checked(e);
+        }
+    }
+
+    /** A checked exception of the delegate, carried through {@code around} and thrown again as it was. */
+    private static final class Checked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Checked(Exception cause) {
+            super(cause);
         }
     }
 
@@ -127,13 +140,19 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
             data = d instanceof List ? (List<?>) d : null;
         }
         boolean[] failed = new boolean[n];
+        boolean[] absent = new boolean[n];
         boolean wholeCall = data == null;
         int depth = env.getExecutionStepInfo().getPath().getLevel();
         for (GraphQLError e : errors) {
             List<Object> path = e.getPath();
             if (path != null && path.size() > depth && path.get(depth) instanceof Integer
                     && (Integer) path.get(depth) >= 0 && (Integer) path.get(depth) < n) {
-                failed[(Integer) path.get(depth)] = true;
+                int i = (Integer) path.get(depth);
+                if (notFound.test(e)) {
+                    absent[i] = true;
+                } else {
+                    failed[i] = true;
+                }
             } else {
                 wholeCall = true;
             }
@@ -146,7 +165,10 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
         int errorCount = 0;
         for (int i = 0; i < n; i++) {
             Object entity = data != null && i < data.size() ? data.get(i) : null;
-            boolean error = failed[i] || (entity == null && wholeCall);
+            if (entity instanceof Map && ((Map<?, ?>) entity).isEmpty()) {
+                entity = null; // no field at all, not even __typename: what Spring leaves for a short batch answer
+            }
+            boolean error = failed[i] || (entity == null && wholeCall && !absent[i]);
             if (error) {
                 errorCount++;
             } else if (entity == null) {

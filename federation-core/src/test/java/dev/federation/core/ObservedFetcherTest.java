@@ -55,6 +55,12 @@ class ObservedFetcherTest {
                 data.add(null);
             } else if (String.valueOf(id).startsWith("missing")) {
                 data.add(null);
+            } else if (String.valueOf(id).startsWith("gone")) {
+                errors.add(GraphqlErrorBuilder.newError(env).path(env.getExecutionStepInfo().getPath().segment(i))
+                        .message("not found").build());
+                data.add(null);
+            } else if (String.valueOf(id).startsWith("short")) {
+                data.add(Map.of()); // what Spring leaves where a batch answer was too short
             } else {
                 data.add(Map.of("__typename", r.get("__typename"), "id", id));
             }
@@ -71,10 +77,12 @@ class ObservedFetcherTest {
 
     static final Map<String, FederationMode> MODES = Map.of("User", FederationMode.BATCHED,
             "Review", FederationMode.DIRECT);
+    /** As Spring answers a one-key method that returned null: an error that means "no such entity". */
+    static final java.util.function.Predicate<GraphQLError> NOT_FOUND = e -> e.getMessage().equals("not found");
 
     @Test
     void eachAnswerIsCountedPerTypenameAndOutcomeWhileTheOtherFetcherResolves() {
-        ExecutionResult r = subgraph(entities.observe(own, MODES)).entities(List.of(
+        ExecutionResult r = subgraph(entities.observe(own, MODES, NOT_FOUND)).entities(List.of(
                 rep("User", "id", "1"), rep("User", "id", "missing"), rep("Review", "id", "r"),
                 rep("User", "id", "bad"), rep("Invented" + System.nanoTime(), "id", "x")), "...on User{id}");
 
@@ -100,13 +108,38 @@ class ObservedFetcherTest {
     }
 
     @Test
+    void anErrorThatMeansNotFoundAndAnEmptyPlaceholderAreMissingNotFailed() {
+        subgraph(entities.observe(own, MODES, NOT_FOUND)).entities(List.of(rep("User", "id", "gone1"),
+                rep("User", "id", "short1"), rep("User", "id", "1")), "...on User{id}");
+
+        // the health monitor's error rate must not count "no such user" as a failure
+        assertThat(recorder.loads).containsOnly(Map.entry("User:missing", 2), Map.entry("User:batched", 1));
+        assertThat(recorder.entitiesResults).singleElement().satisfies(x -> {
+            assertThat(x.missingCount()).isEqualTo(2);
+            assertThat(x.errorCount()).isZero();
+        });
+    }
+
+    @Test
+    void typenamesAddedToALiveMapAfterTheFirstCallAreCounted() {
+        Map<String, FederationMode> live = new java.util.concurrent.ConcurrentHashMap<>();
+        EntitiesSubgraph s = subgraph(entities.observe(own, live, NOT_FOUND));
+        s.entities(List.of(rep("User", "id", "1")), "...on User{id}");
+        assertThat(recorder.loads).isEmpty(); // not told of User yet: answered, not counted under a name
+
+        live.put("User", FederationMode.BATCHED); // as a lazily made bean registers its mapping
+        s.entities(List.of(rep("User", "id", "2")), "...on User{id}");
+        assertThat(recorder.loads).containsOnly(Map.entry("User:batched", 1));
+    }
+
+    @Test
     void anAsynchronousAnswerIsCountedWhenItCompletes() {
         CompletableFuture<Object> later = new CompletableFuture<>();
         DataFetcher<Object> async = env -> {
             Object now = own.get(env);
             return later.thenApply(x -> now);
         };
-        EntitiesSubgraph s = subgraph(entities.observe(async, MODES));
+        EntitiesSubgraph s = subgraph(entities.observe(async, MODES, NOT_FOUND));
         CompletableFuture<ExecutionResult> r = s.graphQL().executeAsync(graphql.ExecutionInput.newExecutionInput(
                 EntitiesSubgraph.entitiesQuery("...on User{id}"))
                 .variables(Map.of("representations", List.of(rep("User", "id", "1"), rep("User", "id", "2")))));
@@ -121,7 +154,7 @@ class ObservedFetcherTest {
     void aFetcherThatThrowsIsCountedAsAnErrorAtEveryIndex() {
         ExecutionResult r = subgraph(entities.observe(env -> {
             throw new IllegalStateException("down");
-        }, MODES)).entities(List.of(rep("User", "id", "1"), rep("Review", "id", "2")), "...on User{id}");
+        }, MODES, NOT_FOUND)).entities(List.of(rep("User", "id", "1"), rep("Review", "id", "2")), "...on User{id}");
 
         assertThat(r.getErrors()).isNotEmpty();
         assertThat(recorder.loads).containsOnly(Map.entry("User:error", 1), Map.entry("Review:error", 1));
@@ -131,7 +164,7 @@ class ObservedFetcherTest {
 
     @Test
     void theRequestWideLimitRefusesBeforeTheOtherFetcherRunsAndCountsAliasedFields() {
-        EntitiesSubgraph s = subgraph(entities.observe(own, MODES));
+        EntitiesSubgraph s = subgraph(entities.observe(own, MODES, NOT_FOUND));
         ExecutionResult over = s.entities(EntitiesSubgraph.reps("User", "u", 0, 6), "...on User{id}");
         assertThat(over.getErrors()).singleElement().satisfies(e -> {
             assertThat(e.getMessage()).isEqualTo("Too many representations: 6 in one _entities call, the limit is 5");

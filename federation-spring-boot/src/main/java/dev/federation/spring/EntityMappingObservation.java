@@ -12,15 +12,19 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLObjectType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -75,8 +79,9 @@ final class EntityMappingObservation {
             modes.put(typename, mode);
         }
 
+        /** A live, read-only view: it grows as beans made later (lazily) are seen. */
         Map<String, FederationMode> modes() {
-            return Map.copyOf(modes);
+            return java.util.Collections.unmodifiableMap(modes);
         }
 
         /** {@code Book (batched), Author (one by one)}, sorted. */
@@ -141,10 +146,35 @@ final class EntityMappingObservation {
         @Override
         public Object postProcessAfterInitialization(Object bean, String beanName) {
             Class<?> type = AopUtils.getTargetClass(bean);
-            MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<EntityMapping>) m ->
-                    AnnotatedElementUtils.findMergedAnnotation(m, EntityMapping.class))
-                    .keySet().forEach(m -> interceptor.mapped(m, bean));
+            Set<Method> methods = MethodIntrospector.selectMethods(type,
+                    (MethodIntrospector.MetadataLookup<EntityMapping>) m ->
+                            AnnotatedElementUtils.findMergedAnnotation(m, EntityMapping.class)).keySet();
+            if (methods.isEmpty()) {
+                return bean;
+            }
+            methods.forEach(m -> interceptor.mapped(m, bean));
+            String unproxyable = unproxyable(type, methods);
+            if (unproxyable != null) {
+                // a subclass proxy would not call a final method on the bean, but on the proxy's own empty fields
+                LOG.warn("federation: the @EntityMapping methods of {} are not timed as batches ({}); their loads, "
+                        + "the limit and the _entities timings still are", type.getName(), unproxyable);
+                return bean;
+            }
             return super.postProcessAfterInitialization(bean, beanName);
+        }
+
+        /** Why a subclass proxy of {@code type} cannot intercept {@code methods}; {@code null} when it can. */
+        static @Nullable String unproxyable(Class<?> type, Set<Method> methods) {
+            if (Modifier.isFinal(type.getModifiers())) {
+                return "the class is final";
+            }
+            for (Method m : methods) {
+                if (Modifier.isFinal(m.getModifiers()) || Modifier.isPrivate(m.getModifiers())
+                        || Modifier.isStatic(m.getModifiers())) {
+                    return "method " + m.getName() + " is final, private or static";
+                }
+            }
+            return null;
         }
     }
 
@@ -160,7 +190,18 @@ final class EntityMappingObservation {
         }
 
         /** What Spring knows of one method: its typename, batched or not, its key shape and a loader name. */
-        private record Mapped(String typename, boolean batch, String keyShape, String loaderName) {
+        private record Mapped(String typename, boolean batch, String keyShape, String loaderName, int keysArgument) {
+        }
+
+        /** The index of the first {@code @Argument} parameter that is a collection, or -1. */
+        static int keysArgument(Method method) {
+            for (int i = 0; i < method.getParameterCount(); i++) {
+                if (method.getParameters()[i].isAnnotationPresent(Argument.class)
+                        && Collection.class.isAssignableFrom(method.getParameterTypes()[i])) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** Reads {@code method} of {@code bean} once, with Spring's own rule for batch methods, and records it. */
@@ -173,20 +214,34 @@ final class EntityMappingObservation {
                         .isBatchHandlerMethod();
                 mappings.add(typename, batch ? FederationMode.BATCHED : FederationMode.DIRECT);
                 return new Mapped(typename, batch, keyShape(m, batch), "@EntityMapping "
-                        + ClassUtils.getUserClass(bean).getSimpleName() + "." + m.getName());
+                        + ClassUtils.getUserClass(bean).getSimpleName() + "." + m.getName(), keysArgument(m));
             });
+        }
+
+        private volatile @Nullable FederationObserver observer;
+
+        private FederationObserver observer() {
+            FederationObserver o = observer;
+            if (o == null) {
+                FederatedEntities e = entities.getIfAvailable();
+                if (e == null) {
+                    return FederationObserver.noop();
+                }
+                o = e.observer();
+                observer = o;
+            }
+            return o;
         }
 
         @Override
         public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-            FederatedEntities e = entities.getIfAvailable();
-            FederationObserver observer = e == null ? FederationObserver.noop() : e.observer();
+            FederationObserver observer = observer();
             if (observer == FederationObserver.noop()) {
                 return invocation.proceed();
             }
             Object target = invocation.getThis();
             Mapped m = mapped(invocation.getMethod(), target != null ? target : invocation.getMethod());
-            int size = m.batch ? size(invocation.getArguments()) : 1;
+            int size = m.batch ? size(invocation.getArguments(), m.keysArgument) : 1;
             BatchObservation observation = observer.batchStarted(new BatchCall(m.loaderName, m.typename, m.keyShape,
                     m.batch ? FederationMode.BATCHED : FederationMode.DIRECT, size, 0, null));
             if (observation == null) {
@@ -216,8 +271,14 @@ final class EntityMappingObservation {
             }
         }
 
-        /** The first collection argument's size: the representations of a batch method. */
-        private static int size(Object[] arguments) {
+        /**
+         * The representations of a batch method: the size of its {@code @Argument} collection, else of its first
+         * collection argument (the representation maps), else 1.
+         */
+        private static int size(Object[] arguments, int keysArgument) {
+            if (keysArgument >= 0 && arguments[keysArgument] instanceof Collection) {
+                return ((Collection<?>) arguments[keysArgument]).size();
+            }
             for (Object a : arguments) {
                 if (a instanceof Collection) {
                     return ((Collection<?>) a).size();
@@ -226,20 +287,30 @@ final class EntityMappingObservation {
             return 1;
         }
 
-        /** Tells {@code observation} of the end of {@code value}, when it ends, without changing what it is. */
+        /**
+         * Tells {@code observation} of the end of {@code value}, once, when it ends (a cancelled {@code Mono} or
+         * {@code Flux} ends with a {@link CancellationException}), without changing what it is.
+         */
         private static @Nullable Object completed(@Nullable Object value, int size, BatchObservation observation,
                 long start) {
             if (value instanceof Mono) {
-                return ((Mono<?>) value).doOnSuccess(v -> end(observation, size, v, null, start))
-                        .doOnError(x -> end(observation, size, null, x, start));
+                AtomicBoolean ended = new AtomicBoolean();
+                return ((Mono<?>) value)
+                        .doOnSuccess(v -> once(ended, () -> end(observation, size, v, null, start)))
+                        .doOnError(x -> once(ended, () -> end(observation, size, null, x, start)))
+                        .doOnCancel(() -> once(ended, () -> end(observation, size, null,
+                                new CancellationException("cancelled"), start)));
             }
             if (value instanceof Flux) {
+                AtomicBoolean ended = new AtomicBoolean();
                 AtomicInteger found = new AtomicInteger();
                 return ((Flux<?>) value).doOnNext(x -> found.incrementAndGet())
-                        .doOnError(x -> observation.completed(
-                                new BatchResult(size, found.get(), 0, 0, System.nanoTime() - start, x)))
-                        .doOnComplete(() -> observation.completed(new BatchResult(size, found.get(),
-                                Math.max(0, size - found.get()), 0, System.nanoTime() - start, null)));
+                        .doOnError(x -> once(ended, () -> observation.completed(
+                                new BatchResult(size, found.get(), 0, 0, System.nanoTime() - start, x))))
+                        .doOnComplete(() -> once(ended, () -> observation.completed(new BatchResult(size,
+                                found.get(), Math.max(0, size - found.get()), 0, System.nanoTime() - start, null))))
+                        .doOnCancel(() -> once(ended, () -> observation.completed(new BatchResult(size,
+                                found.get(), 0, 0, System.nanoTime() - start, new CancellationException("cancelled")))));
             }
             if (value instanceof CompletionStage) {
                 return ((CompletionStage<?>) value).whenComplete((v, x) -> end(observation, size, v, x, start));
@@ -260,6 +331,12 @@ final class EntityMappingObservation {
             }
             end(observation, size, value, null, start);
             return value;
+        }
+
+        private static void once(AtomicBoolean ended, Runnable r) {
+            if (ended.compareAndSet(false, true)) {
+                r.run();
+            }
         }
 
         private static void end(BatchObservation observation, int size, @Nullable Object value,
@@ -294,9 +371,16 @@ final class EntityMappingObservation {
 
     /** Wraps the {@code _entities} field's fetcher, whichever Spring installed, in the library's observation. */
     static final class EntitiesField extends SimplePerformantInstrumentation {
+        /**
+         * The message of Spring's {@code RepresentationNotResolvedException}: a method returned {@code null} or
+         * completed empty. No entity for that key: a missing load, not a failed one.
+         */
+        static final String NOT_RESOLVED = "Entity fetcher returned null or completed empty";
+
         private final FederatedEntities entities;
         private final Mappings mappings;
-        private volatile @Nullable Map<String, FederationMode> modes;
+        /** The wrapper of each fetcher seen (one per schema), so its caches live as long as the schema. */
+        private final Map<DataFetcher<?>, DataFetcher<?>> observed = new ConcurrentHashMap<>();
 
         EntitiesField(FederatedEntities entities, Mappings mappings) {
             this.entities = entities;
@@ -312,15 +396,18 @@ final class EntityMappingObservation {
                     || info.getObjectType() != parameters.getEnvironment().getGraphQLSchema().getQueryType()) {
                 return dataFetcher;
             }
-            Map<String, FederationMode> m = modes;
-            if (m == null) {
-                m = mappings.modes();
-                modes = m;
+            DataFetcher<?> known = observed.get(dataFetcher);
+            if (known != null) {
+                return known;
+            }
+            if (observed.isEmpty()) {
                 LOG.info("federation: observing Spring for GraphQL's @EntityMapping methods: {}; representation "
                         + "limit {} per request", mappings.describe(), entities.options().maxRepresentations());
+            } else if (observed.size() >= 16) {
+                observed.clear(); // schemas were replaced: keep the latest only
             }
-            return entities.observe(dataFetcher, m);
+            return observed.computeIfAbsent(dataFetcher, f -> entities.observe(f, mappings.modes(),
+                    e -> NOT_RESOLVED.equals(e.getMessage())));
         }
     }
-
 }

@@ -37,10 +37,18 @@ public class FederationEndpoint {
     private final FederatedEntities entities;
     private final FederationStatistics statistics;
 
-    /** The endpoint over {@code entities} and its {@code statistics}. */
-    public FederationEndpoint(FederatedEntities entities, FederationStatistics statistics) {
+    private final boolean modeApplies;
+
+    /**
+     * The endpoint over {@code entities} and its {@code statistics}.
+     *
+     * @param modeApplies {@code false} when another resolver (Spring's {@code @EntityMapping} methods) answers
+     *     {@code _entities}: the mode write is then refused with 400
+     */
+    public FederationEndpoint(FederatedEntities entities, FederationStatistics statistics, boolean modeApplies) {
         this.entities = entities;
         this.statistics = statistics;
+        this.modeApplies = modeApplies;
     }
 
     /** The three views. */
@@ -80,9 +88,9 @@ public class FederationEndpoint {
                     + (mode.length() > 32 ? mode.substring(0, 32) + "..." : mode);
             throw new InvalidEndpointRequestException(why, why);
         }
-        if (entities.entityTypes().isEmpty()) {
+        if (!modeApplies) {
             String why = "_entities is resolved by Spring for GraphQL's @EntityMapping methods here: the mode "
-                    + "applies to EntityType beans only, and there are none";
+                    + "applies to the library's own resolution only";
             throw new InvalidEndpointRequestException(why, why);
         }
         String why = "actuator" + (reason == null || reason.isBlank() ? "" : ": " + reason);

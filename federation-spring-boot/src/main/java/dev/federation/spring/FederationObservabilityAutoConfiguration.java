@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -118,14 +119,14 @@ public class FederationObservabilityAutoConfiguration {
         @ConditionalOnMissingBean
         FederationHealthMonitor federationHealthMonitor(FederationProperties properties, FederatedEntities entities,
                 FederationModeSwitch modeSwitch, ObjectProvider<FederationHealthWindow> metricsWindow,
-                ObjectProvider<HealthWindow> ownWindow) {
+                ObjectProvider<HealthWindow> ownWindow, ListableBeanFactory beans) {
             FederationHealthWindow fromMetrics = metricsWindow.getIfAvailable();
             HealthWindow window = fromMetrics != null ? fromMetrics.window() : ownWindow.getObject();
             // with Spring's @EntityMapping methods resolving _entities there is no batched path to roll back from
-            boolean rollback = !entities.entityTypes().isEmpty();
+            boolean rollback = !FederationAutoConfiguration.springFederation(beans);
             if (!rollback && properties.getHealth().isAutomaticRollback()) {
-                LOG.info("federation health: automatic rollback is off, the kill switch has no EntityType bean to "
-                        + "act on (Spring's @EntityMapping methods resolve _entities); the checks still run");
+                LOG.info("federation health: automatic rollback is off, the kill switch has nothing to act on "
+                        + "(Spring's @EntityMapping methods resolve _entities); the checks still run");
             }
             HealthMonitorConfig config = healthConfig(properties.getHealth(), rollback);
             return FederationHealthMonitor.builder(window, modeSwitch)
@@ -207,8 +208,9 @@ public class FederationObservabilityAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnAvailableEndpoint(FederationEndpoint.class)
-        FederationEndpoint federationEndpoint(FederatedEntities entities, FederationStatistics statistics) {
-            return new FederationEndpoint(entities, statistics);
+        FederationEndpoint federationEndpoint(FederatedEntities entities, FederationStatistics statistics,
+                ListableBeanFactory beans) {
+            return new FederationEndpoint(entities, statistics, !FederationAutoConfiguration.springFederation(beans));
         }
     }
 

@@ -102,13 +102,27 @@ class EntityMappingObservationTest {
         }
     }
 
-    /** A one-by-one mapping that answers asynchronously, with a Mono. */
+    /** A one-by-one mapping that answers asynchronously, with a Mono; empty when there is no such user. */
     @Controller
     static class MonoUsers {
         @EntityMapping
         Mono<User> user(@Argument String id) {
+            if ("never".equals(id)) {
+                return Mono.never();
+            }
             return "down".equals(id) ? Mono.error(new IllegalStateException("users backend down"))
-                    : Mono.fromSupplier(() -> new User(id, "Mono " + id));
+                    : "none".equals(id) ? Mono.empty() : Mono.fromSupplier(() -> new User(id, "Mono " + id));
+        }
+    }
+
+    /** A mapping a subclass proxy cannot intercept: its method is final. */
+    @Controller
+    static class FinalUsers {
+        private final String prefix = "Final ";
+
+        @EntityMapping
+        final User user(@Argument String id) {
+            return new User(id, prefix + id);
         }
     }
 
@@ -190,19 +204,59 @@ class EntityMappingObservationTest {
             Batches batches = context.getBean(Batches.class);
             MeterRegistry meters = meters(context);
 
-            ExecutionResult r = entities(graphQL, "1", "2", "down");
+            ExecutionResult r = entities(graphQL, "1", "2", "down", "none");
 
-            assertThat(r.getErrors()).hasSize(1);
-            assertThat(batches.calls).hasSize(3).allSatisfy(c -> {
+            // Spring answers the empty Mono with an error too, but no such user is a missing load, not a failure
+            assertThat(r.getErrors()).hasSize(2);
+            assertThat(loads(meters, "missing")).isEqualTo(1);
+            assertThat(batches.results).filteredOn(x -> x.missingCount() == 1).hasSize(1);
+            assertThat(batches.calls).hasSize(4).allSatisfy(c -> {
                 assertThat(c.mode()).isEqualTo(FederationMode.DIRECT);
                 assertThat(c.size()).isEqualTo(1);
             });
-            assertThat(batches.results).hasSize(3);
-            assertThat(batches.results).filteredOn(BatchResult::succeeded).hasSize(2)
-                    .allSatisfy(x -> assertThat(x.entityCount()).isEqualTo(1));
+            assertThat(batches.results).hasSize(4);
+            assertThat(batches.results).filteredOn(x -> x.succeeded() && x.entityCount() == 1).hasSize(2);
             assertThat(loads(meters, "direct")).isEqualTo(2);
             assertThat(loads(meters, "error")).isEqualTo(1);
         });
+    }
+
+    @Test
+    void aFinalMappingIsNotProxiedAndStillResolvesWithItsLoadsCounted() {
+        runner.withBean(FinalUsers.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            // not a subclass proxy: a final method called on one would read the proxy's empty fields
+            assertThat(org.springframework.aop.support.AopUtils.isAopProxy(context.getBean(FinalUsers.class)))
+                    .isFalse();
+            MeterRegistry meters = meters(context);
+            ExecutionResult r = entities(context.getBean(GraphQlSource.class).graphQl(), "1", "2");
+            assertThat(r.getErrors()).isEmpty();
+            assertThat(r.toSpecification().toString()).contains("Final 2");
+            assertThat(context.getBean(Batches.class).calls).isEmpty();
+            assertThat(loads(meters, "direct")).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aCancelledMonoEndsItsBatchOnceWithTheCancellation() {
+        Batches batches = new Batches();
+        org.springframework.beans.factory.support.DefaultListableBeanFactory beans =
+                new org.springframework.beans.factory.support.DefaultListableBeanFactory();
+        beans.registerSingleton("entities", FederatedEntities.builder().observer(batches).build());
+        EntityMappingObservation.Batches processor = new EntityMappingObservation.Batches(
+                beans.getBeanProvider(FederatedEntities.class));
+        processor.setBeanFactory(beans);
+        MonoUsers proxy = (MonoUsers) processor.postProcessAfterInitialization(new MonoUsers(), "monoUsers");
+        assertThat(org.springframework.aop.support.AopUtils.isAopProxy(proxy)).isTrue();
+
+        reactor.core.Disposable subscription = proxy.user("never").subscribe();
+        assertThat(batches.calls).hasSize(1);
+        assertThat(batches.results).isEmpty();
+        subscription.dispose();
+        subscription.dispose();
+
+        assertThat(batches.results).singleElement().satisfies(r -> assertThat(r.failure())
+                .isInstanceOf(java.util.concurrent.CancellationException.class));
     }
 
     @Test

@@ -341,6 +341,10 @@ class FederationAutoConfigurationTest {
             assertThat(result.getErrors()).isEmpty();
             assertThat(result.toSpecification().toString()).contains("Spring u2");
             assertThat(context.getBean(App.class).calls).isEmpty(); // Spring's mapping answered, not the library
+            // the EntityType bean is not installed, so the kill switch controls nothing: no rollback, no mode write
+            assertThat(context.getBean(FederationHealthMonitor.class).config().automaticRollback()).isFalse();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> context.getBean(FederationEndpoint.class)
+                    .mode("DIRECT", "drill")).hasMessageContaining("@EntityMapping");
         });
     }
 }

@@ -108,6 +108,25 @@ class BooksApplicationTest {
         assertThat(after).contains("federation_entity_resolution_seconds_bucket{" + service + "typename=\"Book\"");
     }
 
+    @Test
+    void anAuthorThatDoesNotExistIsAMissingLoadNotAFailure() throws Exception {
+        String before = get("/actuator/prometheus").body();
+
+        JsonNode answer = graphql(List.of(Map.of("__typename", "Author", "id", "999999"),
+                Map.of("__typename", "Author", "id", "4")));
+
+        // Spring answers a method that returned null with an error at its index; the health monitor's error rate
+        // must not count "no such author" as a failure
+        assertThat(answer.at("/errors/0/message").asText()).isEqualTo("Entity fetcher returned null or completed empty");
+        assertThat(answer.at("/data/_entities/1/name").asText()).isEqualTo("Author 4");
+        String after = get("/actuator/prometheus").body();
+        String service = "service=\"books-spring\",";
+        assertThat(delta(before, after, "federation_entity_loads_total{outcome=\"missing\"," + service
+                + "typename=\"Author\"}")).isEqualTo(1);
+        assertThat(delta(before, after, "federation_entity_loads_total{outcome=\"error\"," + service
+                + "typename=\"Author\"}")).isZero();
+    }
+
     double delta(String before, String after, String series) {
         return series(after, series) - series(before, series);
     }
