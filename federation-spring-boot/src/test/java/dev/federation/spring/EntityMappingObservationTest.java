@@ -26,12 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration;
-import org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.data.federation.EntityMapping;
-import org.springframework.graphql.data.federation.FederationSchemaFactory;
 import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.execution.GraphQlSource;
 import org.springframework.stereotype.Controller;
@@ -66,17 +64,8 @@ class EntityMappingObservationTest {
 
     /** Spring's federation as its reference documentation wires it, and nothing of the library's. */
     @Configuration(proxyBeanMethods = false)
+    @org.springframework.context.annotation.Import(FederationAutoConfigurationTest.SpringFederationWiring.class)
     static class SpringOnly {
-        @Bean
-        FederationSchemaFactory federationSchemaFactory() {
-            return new FederationSchemaFactory();
-        }
-
-        @Bean
-        GraphQlSourceBuilderCustomizer customizer(FederationSchemaFactory factory) {
-            return builder -> builder.schemaFactory(factory::createGraphQLSchema);
-        }
-
         @Bean
         Batches batches() {
             return new Batches();

@@ -305,7 +305,7 @@ class FederationAutoConfigurationTest {
 
     /** How an app wires Spring's own federation support (Spring for GraphQL's reference documentation). */
     @Configuration(proxyBeanMethods = false)
-    static class SpringFederation {
+    static class SpringFederationWiring {
         @Bean
         FederationSchemaFactory federationSchemaFactory() {
             return new FederationSchemaFactory();
@@ -315,7 +315,12 @@ class FederationAutoConfigurationTest {
         GraphQlSourceBuilderCustomizer customizer(FederationSchemaFactory factory) {
             return builder -> builder.schemaFactory(factory::createGraphQLSchema);
         }
+    }
 
+    /** Spring's wiring with one {@code @EntityMapping} controller. */
+    @Configuration(proxyBeanMethods = false)
+    @org.springframework.context.annotation.Import(SpringFederationWiring.class)
+    static class SpringFederation {
         @Bean
         UserEntities userEntities() {
             return new UserEntities();

@@ -373,21 +373,21 @@ final class RedisEntityCache implements EntityCache {
         });
     }
 
-    /** An invalidation published by a replica (this one too): {@code shape|key}, or all of the type. */
+    /**
+     * An invalidation published by a replica (this one too): {@code shape|key}, or all of the type. Counted once
+     * applied, so that whoever sees the count sees the local level without the entry.
+     */
     void onMessage(String what) {
-        received.increment();
         markInvalidated();
-        if (what.equals(ALL)) {
-            local.invalidateAll();
-            return;
-        }
         int bar = what.indexOf('|');
-        KeyShape shape = bar < 0 ? null : shapes.get(what.substring(0, bar));
+        KeyShape shape = what.equals(ALL) || bar < 0 ? null : shapes.get(what.substring(0, bar));
         if (shape == null) {
-            local.invalidateAll(); // a shape this replica does not know (another version): drop all, to be safe
+            // all of the type, or a shape this replica does not know (another version): drop all, to be safe
+            local.invalidateAll();
         } else {
             local.invalidate(shape, what.substring(bar + 1));
         }
+        received.increment();
     }
 
     /** Redis answers again, or the channel was subscribed again: drop the local level and send what was kept. */

@@ -28,13 +28,16 @@ class ModeWriteEnabledTest {
     @Autowired
     FederationModeSwitch modeSwitch;
 
-    @Test
-    void aModeThatIsNotOneIsAClientError() throws Exception {
-        HttpResponse<String> write = UsersApplicationTest.HTTP.send(HttpRequest.newBuilder(
+    HttpResponse<String> writeMode(String body) throws Exception {
+        return UsersApplicationTest.HTTP.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/actuator/federation"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"SIDEWAYS\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aModeThatIsNotOneIsAClientError() throws Exception {
+        HttpResponse<String> write = writeMode("{\"mode\":\"SIDEWAYS\"}");
 
         assertThat(write.statusCode()).as(write.body()).isEqualTo(400);
         assertThat(modeSwitch.mode()).isEqualTo(FederationMode.BATCHED);
@@ -42,11 +45,7 @@ class ModeWriteEnabledTest {
 
     @Test
     void theModeWriteSwitchesToDirectAndTheNextRequestRunsOneStatementPerRepresentation() throws Exception {
-        HttpResponse<String> write = UsersApplicationTest.HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/federation"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"DIRECT\",\"reason\":\"rollback drill\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> write = writeMode("{\"mode\":\"DIRECT\",\"reason\":\"rollback drill\"}");
         try {
             assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
             JsonNode answer = UsersApplicationTest.JSON.readTree(write.body());
