@@ -180,7 +180,7 @@ final class EntitiesFetcher implements DataFetcher<Object> {
             EntityKeys type = entities.keysOf((String) typename);
             if (type == null) {
                 return reject(new Rejection(i, (String) typename, false, RejectionReason.UNKNOWN_TYPENAME,
-                        "Representation " + i + " has __typename '" + FederatedEntities.echo((String) typename)
+                        "Representation " + i + " has __typename '" + KeyFailure.echo((String) typename)
                                 + "', which is not an entity type of this subgraph"));
             }
             Object chosen = type.resolverOf(i, map);

@@ -63,7 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class FederatedEntities implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FederatedEntities.class);
-    private static final int MAX_ECHOED_TYPENAME = 64;
 
     private final Map<String, EntityKeys> keysByTypename;
     private final KeyResolver<?>[] keyResolvers;
@@ -378,7 +377,7 @@ public final class FederatedEntities implements AutoCloseable {
         }
         if (dropped == 0) {
             throw new IllegalArgumentException(refused != null ? refused
-                    : "the key fields " + keyFields.keySet() + " hold no key of " + echo(typename));
+                    : "the key fields " + keyFields.keySet() + " hold no key of " + KeyFailure.echo(typename));
         }
         return dropped;
     }
@@ -398,7 +397,7 @@ public final class FederatedEntities implements AutoCloseable {
         EntityCache cache = caches.get(typename);
         if (cache == null) {
             throw new IllegalArgumentException(entityTypes.containsKey(typename)
-                    ? typename + " has no cross-request cache" : "no entity type " + echo(typename));
+                    ? typename + " has no cross-request cache" : "no entity type " + KeyFailure.echo(typename));
         }
         return cache;
     }
@@ -459,13 +458,6 @@ public final class FederatedEntities implements AutoCloseable {
                     + "request", e);
             return null;
         }
-    }
-
-    /** {@code typename} as an error message may show it: at most 64 printable ASCII characters. */
-    static String echo(String typename) {
-        String s = typename.length() > MAX_ECHOED_TYPENAME
-                ? typename.substring(0, MAX_ECHOED_TYPENAME) + "..." : typename;
-        return s.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /**

@@ -37,7 +37,7 @@ public final class FederationViews {
         out.put("batch_stats", types);
         out.put("loads", s.loads());
         out.put("backend_calls", s.backendCalls());
-        out.put("effectiveness", number(s.effectiveness()));
+        out.put("effectiveness", jsonNumber(s.effectiveness()));
         Map<String, Long> rejections = new LinkedHashMap<>();
         s.rejections().forEach((r, n) -> rejections.put(r.name().toLowerCase(Locale.ROOT), n));
         out.put("rejections", rejections);
@@ -103,7 +103,7 @@ public final class FederationViews {
                 c.put("estimated_size", first.size());
                 c.put("hit_count", first.hits() + first.staleHits());
                 c.put("miss_count", first.misses());
-                c.put("hit_rate", number(first.hitRate()));
+                c.put("hit_rate", jsonNumber(first.hitRate()));
                 c.put("eviction_count", first.evictions());
             }
             Map<String, Object> levels = new LinkedHashMap<>();
@@ -113,7 +113,7 @@ public final class FederationViews {
                 m.put("hits", l.hits());
                 m.put("stale_hits", l.staleHits());
                 m.put("misses", l.misses());
-                m.put("hit_rate", number(l.hitRate()));
+                m.put("hit_rate", jsonNumber(l.hitRate()));
                 m.put("evictions", l.evictions());
                 levels.put(l.name(), m);
             }
@@ -123,7 +123,7 @@ public final class FederationViews {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("available", r.available());
                 m.put("commands", r.commands());
-                m.put("avg_command_ms", r.commands() == 0 ? 0 : number(r.commandNanos() / 1e6 / r.commands()));
+                m.put("avg_command_ms", r.commands() == 0 ? 0 : jsonNumber(r.commandNanos() / 1e6 / r.commands()));
                 m.put("errors", r.errors());
                 m.put("skipped", r.skipped());
                 m.put("invalidations_sent", r.invalidationsSent());
@@ -147,16 +147,20 @@ public final class FederationViews {
         m.put("batch_calls", calls(t.batchCalls()));
         m.put("direct_calls", calls(t.directCalls()));
         m.put("backend_calls", t.backendCalls());
-        m.put("avg_batch_size", number(t.averageBatchSize()));
+        m.put("avg_batch_size", jsonNumber(t.averageBatchSize()));
         m.put("max_batch_size", t.maxBatchSize());
-        m.put("effectiveness", number(t.effectiveness()));
+        m.put("effectiveness", jsonNumber(t.effectiveness()));
         long calls = t.backendCalls();
-        m.put("avg_backend_call_ms", calls == 0 ? 0 : number(t.totalDurationNanos() / 1e6 / calls));
-        m.put("max_backend_call_ms", number(t.maxDurationNanos() / 1e6));
+        m.put("avg_backend_call_ms", calls == 0 ? 0 : jsonNumber(t.totalDurationNanos() / 1e6 / calls));
+        m.put("max_backend_call_ms", jsonNumber(t.maxDurationNanos() / 1e6));
         return m;
     }
 
-    private static Object number(double v) {
+    /**
+     * A number as the JSON views show it: rounded to 4 decimals, {@code "n/a"} when not finite (JSON has no NaN);
+     * for views of one's own (health endpoints) to read the same.
+     */
+    public static Object jsonNumber(double v) {
         return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
     }
 

@@ -240,7 +240,7 @@ final class ObservedEntitiesFetcher implements DataFetcher<Object> {
                     "Representation " + i + " has no __typename");
         }
         return new Rejection(i, (String) typename, false, RejectionReason.UNKNOWN_TYPENAME,
-                "Representation " + i + " has __typename '" + FederatedEntities.echo((String) typename)
+                "Representation " + i + " has __typename '" + KeyFailure.echo((String) typename)
                         + "', which is not an entity type of this subgraph");
     }
 

@@ -1,5 +1,7 @@
 package dev.federation.health;
 
+import dev.federation.core.FederationViews;
+
 /**
  * One number judged by a health check. Public API.
  *
@@ -24,14 +26,10 @@ public record HealthCheck(CheckName name, HealthStatus status, boolean judged, d
         m.put("name", name.id());
         m.put("status", status.name());
         m.put("judged", judged);
-        m.put("value", finite(value));
-        m.put("threshold", finite(threshold));
+        m.put("value", FederationViews.jsonNumber(value));
+        m.put("threshold", FederationViews.jsonNumber(threshold));
         m.put("message", message);
         return m;
-    }
-
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
     }
 
     @Override

@@ -46,6 +46,15 @@ public record HealthReport(Instant time, HealthStatus status, FederationMode mod
         return out;
     }
 
+    /** Every check as {@link HealthCheck#asMap()}, in order: the {@code checks} of a health endpoint. */
+    public List<java.util.Map<String, Object>> checkMaps() {
+        List<java.util.Map<String, Object>> out = new ArrayList<>(checks.size());
+        for (HealthCheck c : checks) {
+            out.add(c.asMap());
+        }
+        return out;
+    }
+
     /** The check of the given name, or {@code null} when this report has none of that name. */
     public @Nullable HealthCheck find(CheckName name) {
         for (HealthCheck c : checks) {

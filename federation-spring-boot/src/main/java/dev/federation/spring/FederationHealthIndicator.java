@@ -1,12 +1,8 @@
 package dev.federation.spring;
 
 import dev.federation.health.FederationHealthMonitor;
-import dev.federation.health.HealthCheck;
 import dev.federation.health.HealthReport;
 import dev.federation.health.HealthStatus;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -55,11 +51,7 @@ public final class FederationHealthIndicator implements HealthIndicator {
         if (report.rollbackReason() != null) {
             b.withDetail("rollbackReason", report.rollbackReason());
         }
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (HealthCheck c : report.checks()) {
-            checks.add(c.asMap());
-        }
-        return b.withDetail("checks", checks).build();
+        return b.withDetail("checks", report.checkMaps()).build();
     }
 
     static Status statusOf(HealthStatus status) {

@@ -1,12 +1,12 @@
 package dev.federation.examples.observability;
 
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationViews;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.subgraphs.ParsedDocuments;
 import dev.federation.examples.subgraphs.Subgraph;
 import dev.federation.health.FederationHealthMonitor;
-import dev.federation.health.HealthCheck;
 import dev.federation.health.HealthMonitorConfig;
 import dev.federation.health.HealthReport;
 import dev.federation.health.WindowStatistics;
@@ -32,7 +32,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,11 +249,7 @@ public final class SubgraphObservability implements AutoCloseable {
             out.put("rollback_reason", report.rollbackReason());
         }
         out.put("rollbacks", health.rollbackCount());
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (HealthCheck c : report.checks()) {
-            checks.add(c.asMap());
-        }
-        out.put("checks", checks);
+        out.put("checks", report.checkMaps());
         out.put("window", windowMap(metrics.recentWindow()));
         return SubgraphServer.Response.json(200, out);
     }
@@ -264,14 +259,10 @@ public final class SubgraphObservability implements AutoCloseable {
         m.put("seconds", w.window().toSeconds());
         m.put("loads", w.loads());
         m.put("backend_calls", w.backendCalls());
-        m.put("effectiveness", finite(w.effectiveness()));
-        m.put("error_rate", finite(w.errorRate()));
-        m.put("avg_batch_size", finite(w.averageBatchSize()));
+        m.put("effectiveness", FederationViews.jsonNumber(w.effectiveness()));
+        m.put("error_rate", FederationViews.jsonNumber(w.errorRate()));
+        m.put("avg_batch_size", FederationViews.jsonNumber(w.averageBatchSize()));
         return m;
-    }
-
-    private static Object finite(double v) {
-        return Double.isFinite(v) ? Math.round(v * 10_000) / 10_000.0 : "n/a";
     }
 
     @Override
