@@ -1,33 +1,17 @@
 package dev.federation.examples;
 
-import dev.federation.core.EntityCacheOptions;
-import dev.federation.core.FederationMode;
-import dev.federation.core.FederationModeSwitch;
-import dev.federation.core.FederationStatistics;
-import dev.federation.examples.compat.CompatSubgraph;
 import dev.federation.examples.demo.DemoConfig;
-import dev.federation.examples.demo.DemoReport;
 import dev.federation.examples.demo.GoLiveDemo;
-import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.observability.OpenTelemetrySetup;
-import dev.federation.examples.observability.SubgraphObservability;
 import dev.federation.examples.ops.StatusCommand;
-import dev.federation.examples.subgraphs.DataSettings;
-import dev.federation.health.HealthMonitorConfig;
-import dev.federation.metrics.FederationCacheMetrics;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * The command line of {@code federation-examples.jar}.
+ * The command line of {@code federation-examples.jar}: parses it and hands it to {@link DemoCommand},
+ * {@link ServeCommand} or {@link StatusCommand}.
  *
  * <pre>
  * java -jar federation-examples.jar [demo] [--rounds N] [--warmup N] [--users N] [--posts N] [--products N] [--quiet]
@@ -92,21 +76,6 @@ public final class Main {
     private Main() {
     }
 
-    /** The flags of {@code demo}, and whether each takes a value. */
-    static final Map<String, Boolean> DEMO_FLAGS = Map.of("rounds", true, "warmup", true, "users", true,
-            "posts", true, "products", true, "quiet", false, "db-round-trip-ms", true);
-    /** The flags of {@code serve}, and whether each takes a value. */
-    static final Map<String, Boolean> SERVE_FLAGS = Map.ofEntries(Map.entry("users-port", true),
-            Map.entry("posts-port", true), Map.entry("products-port", true), Map.entry("compat-port", true),
-            Map.entry("host", true), Map.entry("mode", true), Map.entry("product-cache", false),
-            Map.entry("users", true), Map.entry("posts", true), Map.entry("products", true),
-            Map.entry("db-round-trip-ms", true), Map.entry("health-interval-ms", true),
-            Map.entry("heap-window-ms", true), Map.entry("heap-minimum-window-ms", true),
-            Map.entry("cross-request-window", true), Map.entry("redis", true), Map.entry("debug-sql", false));
-    /** The flags of {@code status}, and whether each takes a value. */
-    static final Map<String, Boolean> STATUS_FLAGS = Map.of("prometheus", true, "job", true, "window", true,
-            "subgraphs", true);
-
     /** A parsed command line: {@code demo}, {@code serve} or {@code help}, and its flags. */
     record Command(String name, Map<String, String> flags) {
     }
@@ -125,12 +94,12 @@ public final class Main {
         List<String> rest = new ArrayList<>(args);
         String command = rest.isEmpty() || rest.get(0).startsWith("-") ? "demo" : rest.remove(0);
         Map<String, Boolean> known = switch (command) {
-            case "demo" -> DEMO_FLAGS;
-            case "serve" -> SERVE_FLAGS;
-            case "status" -> STATUS_FLAGS;
+            case "demo" -> DemoCommand.FLAGS;
+            case "serve" -> ServeCommand.FLAGS;
+            case "status" -> StatusCommand.FLAGS;
             default -> throw new IllegalArgumentException("unknown command: " + command);
         };
-        Map<String, String> flags = flags(rest, known);
+        Map<String, String> flags = Flags.parse(rest, known);
         if (flags.containsKey("mode")) {
             String m = flags.get("mode").toUpperCase(Locale.ROOT);
             if (!m.equals("BATCHED") && !m.equals("DIRECT")) {
@@ -138,7 +107,7 @@ public final class Main {
             }
         }
         if (flags.containsKey("cross-request-window")) {
-            duration("--cross-request-window", flags.get("cross-request-window"));
+            Flags.duration("--cross-request-window", flags.get("cross-request-window"));
         }
         if (command.equals("status") && !flags.containsKey("prometheus")) {
             throw new IllegalArgumentException("status needs --prometheus URL");
@@ -161,7 +130,7 @@ public final class Main {
             switch (c.name()) {
                 case "demo" -> {
                     configureLogs("System.err", "WARN");
-                    System.exit(demo(c.flags(), System.out));
+                    System.exit(DemoCommand.run(c.flags(), System.out));
                 }
                 case "serve" -> {
                     configureLogs("System.out", "INFO");
@@ -173,9 +142,9 @@ public final class Main {
                         System.exit(USAGE);
                         return;
                     }
-                    serve(c.flags(), otel);
+                    ServeCommand.run(c.flags(), otel);
                 }
-                case "status" -> System.exit(status(c.flags(), System.out, System.err));
+                case "status" -> System.exit(StatusCommand.fromFlags(c.flags()).run(System.out, System.err));
                 default -> System.out.println(USAGE_TEXT);
             }
         } catch (IllegalArgumentException e) {
@@ -186,276 +155,6 @@ public final class Main {
             // e.g. a port already taken
             System.err.println("cannot start: " + e.getMessage());
             System.exit(FAILED);
-        }
-    }
-
-    /**
-     * Runs the demo with {@code flags} (without the leading {@code --}), prints the table on {@code out}.
-     *
-     * @return 0 when every go-live target holds, {@link #TARGET_MISSED} otherwise
-     */
-    public static int demo(Map<String, String> flags, PrintStream out) {
-        DemoConfig.Builder b = DemoConfig.custom()
-                .data(dataFlags(flags))
-                .rounds(intFlag(flags, "rounds", DemoConfig.DEFAULT_ROUNDS))
-                .warmupRounds(intFlag(flags, "warmup", DemoConfig.DEFAULT_WARMUP_ROUNDS));
-        if (flags.containsKey("quiet")) {
-            b.progress(null);
-        }
-        DemoReport report = GoLiveDemo.run(b.build()); // the subgraphs are stopped: no thread logs from here on
-        System.err.flush();
-        // one write, so that nothing written to stderr can land inside the table when both go to one file
-        out.print(System.lineSeparator() + "Go-live success metrics (measured)" + System.lineSeparator()
-                + System.lineSeparator() + report.table());
-        out.flush();
-        if (!report.targetsMet()) {
-            for (DemoReport.Row r : report.misses()) {
-                System.err.println("go-live target missed: " + r.metric() + " " + r.target() + ", measured "
-                        + r.after());
-            }
-            return TARGET_MISSED;
-        }
-        return 0;
-    }
-
-    /**
-     * Runs {@code status} with {@code flags} (without the leading {@code --}).
-     *
-     * @return the {@link StatusCommand} exit status
-     */
-    public static int status(Map<String, String> flags, PrintStream out, PrintStream err) {
-        List<URI> subgraphs = new ArrayList<>();
-        for (String s : flags.getOrDefault("subgraphs", "").split(",")) {
-            if (!s.isBlank()) {
-                subgraphs.add(uri("--subgraphs", s.trim()));
-            }
-        }
-        return new StatusCommand(uri("--prometheus", flags.get("prometheus")), flags.get("job"),
-                flags.getOrDefault("window", "5m"), subgraphs).run(out, err);
-    }
-
-    private static URI uri(String flag, String value) {
-        try {
-            URI u = new URI(value);
-            if (u.getScheme() == null || u.getHost() == null) {
-                throw new URISyntaxException(value, "needs http://host:port");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:9090, was " + value);
-        }
-    }
-
-    private static void serve(Map<String, String> flags, OpenTelemetrySetup otel) {
-        FederationMode mode = flags.containsKey("mode")
-                ? FederationMode.valueOf(flags.get("mode").toUpperCase(Locale.ROOT))
-                : FederationModeSwitch.fromEnvironment().mode();
-        ClusterConfig.Builder b = ClusterConfig.custom()
-                .data(dataFlags(flags))
-                .host(flags.getOrDefault("host", SubgraphServer.DEFAULT_HOST))
-                .ports(intFlag(flags, "users-port", ClusterConfig.DEFAULT_USERS_PORT),
-                        intFlag(flags, "posts-port", ClusterConfig.DEFAULT_POSTS_PORT),
-                        intFlag(flags, "products-port", ClusterConfig.DEFAULT_PRODUCTS_PORT))
-                .mode(mode)
-                .adminToken(System.getenv(SubgraphServer.ADMIN_TOKEN_VARIABLE))
-                .debugSql(flags.containsKey("debug-sql"))
-                .openTelemetry(otel);
-        if (flags.containsKey("product-cache")) {
-            b.productCache(EntityCacheOptions.of(10_000, Duration.ofMinutes(5)));
-        }
-        b.health(healthFlags(flags));
-        if (flags.containsKey("cross-request-window")) {
-            b.crossRequestWindow(duration("--cross-request-window", flags.get("cross-request-window")));
-        }
-        if (flags.containsKey("redis")) {
-            try {
-                b.redis(flags.get("redis"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--redis must be a Redis URI such as redis://127.0.0.1:6379, was "
-                        + flags.get("redis"), e);
-            }
-        }
-        ClusterConfig config = b.build();
-        SubgraphCluster cluster = SubgraphCluster.start(config);
-        List<AutoCloseable> extra = extraSubgraphs(config, flags, otel);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (AutoCloseable c : extra) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // stopping anyway
-                }
-            }
-            cluster.close();
-            otel.close();
-            stopped.countDown();
-        }, "shutdown"));
-        cluster.graphqlUris().forEach((name, uri) -> System.err.printf(Locale.ROOT, "%-9s %s%n", name, uri));
-        System.err.println("mode " + mode + "; admin switch " + (config.adminToken() == null
-                ? "disabled (set " + SubgraphServer.ADMIN_TOKEN_VARIABLE + ")" : "enabled") + "; tracing "
-                + (otel.enabled() ? "on" : "off") + "; /debug/sql " + (config.debugSql() ? "on" : "off (--debug-sql)")
-                + ". Ctrl-C stops.");
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The subgraphs that {@code serve} runs next to users, posts and products: the federation compatibility
-     * "products" subgraph ({@code --compat-port}, default {@value CompatSubgraph#DEFAULT_PORT}), with its own
-     * meters, health monitor, statistics and the admin switch. Each is closed on shutdown.
-     */
-    static List<AutoCloseable> extraSubgraphs(ClusterConfig config, Map<String, String> flags,
-            OpenTelemetrySetup otel) {
-        FederationModeSwitch modeSwitch = FederationModeSwitch.of(config.mode());
-        SubgraphObservability obs = SubgraphObservability.create("compat", modeSwitch, otel.openTelemetry(),
-                config.health());
-        FederationStatistics stats = new FederationStatistics();
-        CompatSubgraph compat = CompatSubgraph.create(b -> {
-            b.modeSwitch(modeSwitch).observer(stats);
-            obs.observers().forEach(b::observer);
-        });
-        FederationCacheMetrics.of(compat.entities()).bindTo(obs.registry());
-        obs.healthMonitor().start();
-        SubgraphServer server = SubgraphServer.builder(compat::execute)
-                .name("compat")
-                .host(config.host())
-                .port(intFlag(flags, "compat-port", CompatSubgraph.DEFAULT_PORT))
-                .modeSwitch(modeSwitch)
-                .adminToken(config.adminToken())
-                .text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)
-                .get("/health", q -> obs.health())
-                .json("/debug/federation", stats::snapshot)
-                .listener(obs.requestListener())
-                .interceptor(obs.tracingInterceptor())
-                .build()
-                .start();
-        System.err.printf(Locale.ROOT, "%-9s %s%n", "compat", "http://" + config.host() + ":" + server.port()
-                + "/graphql");
-        return List.of(server, obs);
-    }
-
-    /**
-     * The flags of {@code args}, each of {@code known} (name to whether it takes a value): {@code --name value},
-     * {@code --name=value}, or {@code --name} for a switch.
-     *
-     * @throws IllegalArgumentException for an unknown flag, a missing value or a stray argument
-     */
-    static Map<String, String> flags(List<String> args, Map<String, Boolean> known) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || a.length() < 3) {
-                throw new IllegalArgumentException("unexpected argument: " + a);
-            }
-            String name = a.substring(2);
-            int eq = name.indexOf('=');
-            String value = null;
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Boolean takesValue = known.get(name);
-            if (takesValue == null) {
-                throw new IllegalArgumentException("unknown flag: --" + name);
-            }
-            if (takesValue && value == null) {
-                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                    throw new IllegalArgumentException("--" + name + " needs a value");
-                }
-                value = args.get(++i);
-            } else if (!takesValue && value != null) {
-                throw new IllegalArgumentException("--" + name + " takes no value");
-            }
-            out.put(name, takesValue ? value : "true");
-        }
-        return out;
-    }
-
-    /**
-     * The health monitor's settings: the examples' ({@link SubgraphObservability#DEFAULT_HEALTH}), with
-     * {@code --health-interval-ms}, {@code --heap-window-ms} and {@code --heap-minimum-window-ms} when given.
-     */
-    static HealthMonitorConfig healthFlags(Map<String, String> flags) {
-        HealthMonitorConfig d = SubgraphObservability.DEFAULT_HEALTH;
-        HealthMonitorConfig.Builder b = HealthMonitorConfig.custom().heapAllowanceBytes(d.heapAllowanceBytes());
-        if (flags.containsKey("health-interval-ms")) {
-            b.checkInterval(millisDuration(flags, "health-interval-ms"));
-        }
-        if (flags.containsKey("heap-window-ms")) {
-            b.heapWindow(millisDuration(flags, "heap-window-ms"));
-        }
-        if (flags.containsKey("heap-minimum-window-ms")) {
-            b.heapMinimumWindow(millisDuration(flags, "heap-minimum-window-ms"));
-        }
-        try {
-            return b.build();
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A duration written as a number and a unit: {@code 2ms}, {@code 500us}, {@code 1s}, {@code 250000ns}.
-     *
-     * @throws IllegalArgumentException naming {@code flag} for anything else, or a duration that is not positive
-     */
-    static Duration duration(String flag, String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ns|us|ms|s)").matcher(value.trim());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(flag + " must be a positive number with a unit (ns, us, ms, s), "
-                    + "such as 2ms, was " + value);
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ns" -> Duration.ofNanos(n);
-            case "us" -> Duration.ofNanos(n * 1_000);
-            case "ms" -> Duration.ofMillis(n);
-            default -> Duration.ofSeconds(n);
-        };
-    }
-
-    private static Duration millisDuration(Map<String, String> flags, String name) {
-        int ms = intFlag(flags, name, 0);
-        if (ms <= 0) {
-            throw new IllegalArgumentException("--" + name + " must be a positive number of milliseconds, was "
-                    + flags.get(name));
-        }
-        return Duration.ofMillis(ms);
-    }
-
-    /** {@code --users}, {@code --posts}, {@code --products} and {@code --db-round-trip-ms}, or their defaults. */
-    private static DataSettings dataFlags(Map<String, String> flags) {
-        return new DataSettings(intFlag(flags, "users", DataSettings.DEFAULT_USERS),
-                intFlag(flags, "posts", DataSettings.DEFAULT_POSTS),
-                intFlag(flags, "products", DataSettings.DEFAULT_PRODUCTS),
-                millisFlag(flags, "db-round-trip-ms"));
-    }
-
-    private static int intFlag(Map<String, String> flags, String name, int defaultValue) {
-        String v = flags.get(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, was " + v, e);
-        }
-    }
-
-    private static Duration millisFlag(Map<String, String> flags, String name) {
-        String v = flags.get(name);
-        if (v == null) {
-            return Duration.ZERO;
-        }
-        try {
-            return Duration.ofNanos(Math.round(Double.parseDouble(v) * 1_000_000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number of milliseconds, was " + v, e);
         }
     }
 

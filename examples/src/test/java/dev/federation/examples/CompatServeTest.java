@@ -37,7 +37,7 @@ class CompatServeTest {
 
     @Test
     void serveRunsTheCompatSubgraphWithJsonResponsesFtv1AndItsMeters() throws Exception {
-        List<AutoCloseable> extra = Main.extraSubgraphs(ClusterConfig.custom().data(DataSettings.sizes(10, 10, 10)).build(),
+        List<AutoCloseable> extra = ServeCommand.extraSubgraphs(ClusterConfig.custom().data(DataSettings.sizes(10, 10, 10)).build(),
                 Map.of("compat-port", "0"), OpenTelemetrySetup.off());
         try {
             int port = ((SubgraphServer) extra.get(0)).port();

@@ -42,7 +42,7 @@ class CrossRequestServeTest {
     void smallConcurrentRequestsEachGetTheirOwnUsersAndShareStatements() throws Exception {
         ClusterConfig config = ClusterConfig.custom()
                 .data(DataSettings.sizes(1_000, 100, 10))
-                .crossRequestWindow(Main.duration("--cross-request-window", "2ms"))
+                .crossRequestWindow(Flags.duration("--cross-request-window", "2ms"))
                 .debugSql(true)
                 .build();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);

@@ -60,7 +60,7 @@ class HealthUnderAttackTest {
     void aWarmingParsedQueryCacheNeverRollsTheSubgraphBack() throws Exception {
         ClusterConfig config = ClusterConfig.custom()
                 .data(DataSettings.sizes(100, 100, 10))
-                .health(Main.healthFlags(Map.of("health-interval-ms", "100", "heap-window-ms", "4000",
+                .health(Flags.healthFlags(Map.of("health-interval-ms", "100", "heap-window-ms", "4000",
                         "heap-minimum-window-ms", "3000")))
                 .build();
         try (SubgraphCluster cluster = SubgraphCluster.start(config)) {

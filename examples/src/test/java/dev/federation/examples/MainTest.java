@@ -3,6 +3,7 @@ package dev.federation.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.federation.examples.ops.StatusCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ class MainTest {
 
     @Test
     void flagsTakeValuesEqualsFormsAndSwitches() {
-        assertThat(Main.flags(List.of("--rounds", "5", "--users=2000", "--quiet", "--posts", "3000"), Main.DEMO_FLAGS))
+        assertThat(Flags.parse(List.of("--rounds", "5", "--users=2000", "--quiet", "--posts", "3000"), DemoCommand.FLAGS))
                 .containsExactly(Map.entry("rounds", "5"), Map.entry("users", "2000"), Map.entry("quiet", "true"),
                         Map.entry("posts", "3000"));
     }
@@ -50,10 +51,10 @@ class MainTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown flag: --rounds");
         assertThat(Main.parse(List.of("status", "--prometheus", "http://127.0.0.1:9090", "--job", "users")).flags())
                 .containsExactly(Map.entry("prometheus", "http://127.0.0.1:9090"), Map.entry("job", "users"));
-        assertThatThrownBy(() -> Main.status(Map.of("prometheus", "not a url"), System.out, System.err))
+        assertThatThrownBy(() -> StatusCommand.fromFlags(Map.of("prometheus", "not a url")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--prometheus must be a URL");
-        assertThatThrownBy(() -> Main.status(Map.of("prometheus", "http://127.0.0.1:9", "window", "5 minutes"),
-                System.out, System.err)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> StatusCommand.fromFlags(Map.of("prometheus", "http://127.0.0.1:9", "window",
+                "5 minutes")).run(System.out, System.err)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--window must be a PromQL duration");
     }
 
@@ -61,9 +62,9 @@ class MainTest {
     void crossRequestWindowIsADurationWithAUnit() {
         assertThat(Main.parse(List.of("serve", "--cross-request-window", "2ms")).flags())
                 .containsEntry("cross-request-window", "2ms");
-        assertThat(Main.duration("--w", "2ms")).isEqualTo(java.time.Duration.ofMillis(2));
-        assertThat(Main.duration("--w", "500us")).isEqualTo(java.time.Duration.ofNanos(500_000));
-        assertThat(Main.duration("--w", "1s")).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(Flags.duration("--w", "2ms")).isEqualTo(java.time.Duration.ofMillis(2));
+        assertThat(Flags.duration("--w", "500us")).isEqualTo(java.time.Duration.ofNanos(500_000));
+        assertThat(Flags.duration("--w", "1s")).isEqualTo(java.time.Duration.ofSeconds(1));
         for (String bad : List.of("2", "0ms", "-1ms", "2 minutes", "1e3ms", "ms")) {
             assertThatThrownBy(() -> Main.parse(List.of("serve", "--cross-request-window", bad)))
                     .as(bad).isInstanceOf(IllegalArgumentException.class)
@@ -86,7 +87,7 @@ class MainTest {
     void smallDemoPrintsTheTableAndItsExitStatusFollowsTheVerdict() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int status = Main.demo(Map.of("users", "500", "posts", "2000", "products", "200", "rounds", "3",
+        int status = DemoCommand.run(Map.of("users", "500", "posts", "2000", "products", "200", "rounds", "3",
                 "warmup", "2", "quiet", "true"), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         // 3 rounds are too few to judge the response-time rows (GoLiveDemoTest judges every target on 15):

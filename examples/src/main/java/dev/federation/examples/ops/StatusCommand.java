@@ -57,6 +57,40 @@ public final class StatusCommand {
     private final List<URI> subgraphs;
     private final HttpClient http;
 
+    /** The flags of {@code status}, and whether each takes a value. */
+    public static final java.util.Map<String, Boolean> FLAGS = java.util.Map.of("prometheus", true, "job", true,
+            "window", true, "subgraphs", true);
+
+    /**
+     * The command from its flags (without the leading {@code --}): {@code prometheus} (required), {@code job},
+     * {@code window} (default 5m), {@code subgraphs} (comma-separated base URLs).
+     *
+     * @throws IllegalArgumentException for a URL that is not one
+     */
+    public static StatusCommand fromFlags(java.util.Map<String, String> flags) {
+        List<URI> subgraphs = new ArrayList<>();
+        for (String s : flags.getOrDefault("subgraphs", "").split(",")) {
+            if (!s.isBlank()) {
+                subgraphs.add(uri("--subgraphs", s.trim()));
+            }
+        }
+        return new StatusCommand(uri("--prometheus", flags.get("prometheus")), flags.get("job"),
+                flags.getOrDefault("window", "5m"), subgraphs);
+    }
+
+    private static URI uri(String flag, String value) {
+        try {
+            URI u = new URI(value);
+            if (u.getScheme() == null || u.getHost() == null) {
+                throw new java.net.URISyntaxException(value, "needs http://host:port");
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(flag + " must be a URL such as http://127.0.0.1:9090, was " + value);
+        }
+    }
+
+
     /**
      * @param prometheus the Prometheus base URL, e.g. {@code http://127.0.0.1:9090}
      * @param job the {@code job} label to read, or {@code null} for every job
