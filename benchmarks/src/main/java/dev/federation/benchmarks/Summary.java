@@ -1,6 +1,17 @@
 package dev.federation.benchmarks;
 
-import dev.federation.testkit.Json;
+import static dev.federation.benchmarks.ForkStatistics.BYTES_GAP;
+import static dev.federation.benchmarks.ForkStatistics.TIME_GAP;
+import static dev.federation.benchmarks.ForkStatistics.clusters;
+import static dev.federation.benchmarks.ForkStatistics.modes;
+import static dev.federation.benchmarks.JmhResults.ENTITIES;
+import static dev.federation.benchmarks.JmhResults.GATEWAY;
+import static dev.federation.benchmarks.JmhResults.LATENCY;
+import static dev.federation.benchmarks.JmhResults.SMALL;
+import static dev.federation.benchmarks.JmhResults.merge;
+import static dev.federation.benchmarks.JmhResults.read;
+
+import dev.federation.benchmarks.JmhResults.Result;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,21 +67,6 @@ public final class Summary {
     public static final double TARGET_BATCH_SIZE = 50.0;
     /** The number of representations the latency target is set at. */
     public static final int LATENCY_REPRESENTATIONS = 100;
-    /** Forks' bytes per call more than this fraction apart (sorted, neighbour to neighbour) are two modes. */
-    static final double BYTES_GAP = 0.005;
-    /** Forks' times per call more than this fraction apart (sorted, neighbour to neighbour) are two modes. */
-    static final double TIME_GAP = 0.15;
-
-    /** Student's t quantiles at 0.9995 for 1 to 29 degrees of freedom. */
-    private static final double[] T_9995 = {636.61925, 31.59905, 12.92398, 8.6103, 6.86883, 5.95882, 5.40788,
-        5.04131, 4.78091, 4.58689, 4.43698, 4.31779, 4.22083, 4.14045, 4.07277, 4.015, 3.96513, 3.92165, 3.88341,
-        3.84952, 3.81928, 3.79213, 3.76763, 3.7454, 3.72514, 3.70661, 3.68959, 3.67391, 3.65941};
-
-    static final String ENTITIES = "EntitiesBenchmark";
-    static final String LATENCY = "BackendLatencyBenchmark";
-    static final String GATEWAY = "GatewayWorkloadBenchmark";
-    static final String SMALL = "SmallRequestsBenchmark";
-    private static final List<String> BENCHMARKS = List.of(ENTITIES, LATENCY, GATEWAY, SMALL);
 
     /** The points of {@link EntitiesBenchmark} the comparisons with naive are made at: {representations, types}. */
     private static final int[][] NAIVE_POINTS = {{100, 1}, {1000, 1}};
@@ -99,255 +95,6 @@ public final class Summary {
             results.addAll(read(Files.readString(Path.of(a), StandardCharsets.UTF_8)));
         }
         print(merge(results), System.out);
-    }
-
-    /**
-     * One benchmark result: one implementation at one point of the parameters.
-     *
-     * @param method the benchmark method ({@code threads4} and {@code threads16} in {@link SmallRequestsBenchmark})
-     * @param representations the representations of the call; the posts of the page for {@link #GATEWAY}; 0
-     *     for {@link #SMALL}
-     * @param counters the {@link BatchCounters} summed over the measured iterations, empty when not measured
-     * @param bytesPerFork the bytes per call of each fork (the mean of its iterations), empty when not measured
-     * @param timePerFork the score of each fork (the mean of its iterations)
-     * @param iterations the score of every measured iteration of every fork (JMH's {@code rawData})
-     * @param bytesIterations the bytes per call of every measured iteration, empty when not measured
-     */
-    record Result(String benchmark, String method, String impl, int representations, int types, int threads,
-            double score, double error, String unit, @Nullable Double bytesPerOp, Map<String, Double> counters,
-            List<Double> bytesPerFork, List<Double> timePerFork, List<Double> iterations,
-            List<Double> bytesIterations) {
-
-        /** The same benchmark at the same point: results of one such pair of files are merged. */
-        String point() {
-            return String.join("/", benchmark, method, impl, Integer.toString(representations),
-                    Integer.toString(types), Integer.toString(threads));
-        }
-
-        @Nullable Double bytesPerEntity() {
-            return bytesPerOp == null || representations == 0 ? null : bytesPerOp / representations;
-        }
-
-        @Nullable Double counter(String name) {
-            return counters.get(name);
-        }
-
-        /** Backend calls per request, or {@code null}. */
-        @Nullable Double callsPerRequest() {
-            return quotient(counter("backendCalls"), counter("requests"));
-        }
-
-        /** Keys per backend call, or {@code null}. */
-        @Nullable Double batchSize() {
-            return quotient(counter("backendKeys"), counter("backendCalls"));
-        }
-
-        /** {@code 1 - backend calls / entity loads}, or {@code null}. */
-        @Nullable Double effectiveness() {
-            Double q = quotient(counter("backendCalls"), counter("entityLoads"));
-            return q == null ? null : 1 - q;
-        }
-
-        private static @Nullable Double quotient(@Nullable Double n, @Nullable Double d) {
-            return n == null || d == null || d == 0 ? null : n / d;
-        }
-    }
-
-    /**
-     * The results of a JMH JSON document (entries of other benchmarks are skipped).
-     *
-     * @throws IllegalArgumentException when {@code json} is not a JMH result array
-     */
-    static List<Result> read(String json) {
-        Object root = Json.parse(json);
-        if (!(root instanceof List)) {
-            throw new IllegalArgumentException("a JMH JSON result is an array");
-        }
-        List<Result> out = new ArrayList<>();
-        for (Object o : (List<?>) root) {
-            Map<?, ?> entry = (Map<?, ?>) o;
-            String benchmark = String.valueOf(entry.get("benchmark"));
-            String[] parts = benchmark.split("\\.");
-            String cls = parts.length >= 2 ? parts[parts.length - 2] : benchmark;
-            String method = parts[parts.length - 1];
-            if (!BENCHMARKS.contains(cls)) {
-                continue;
-            }
-            Map<?, ?> params = (Map<?, ?>) entry.get("params");
-            Map<?, ?> primary = (Map<?, ?>) entry.get("primaryMetric");
-            Map<?, ?> secondary = (Map<?, ?>) entry.get("secondaryMetrics");
-            Double alloc = null;
-            Map<String, Double> counters = new LinkedHashMap<>();
-            List<Double> forks = new ArrayList<>();
-            List<Double> bytesIterations = new ArrayList<>();
-            if (secondary != null) {
-                if (secondary.get("gc.alloc.rate.norm") instanceof Map) {
-                    Map<?, ?> norm = (Map<?, ?>) secondary.get("gc.alloc.rate.norm");
-                    alloc = number(norm.get("score"));
-                    forks = forkMeans(norm.get("rawData"));
-                    bytesIterations = flat(norm.get("rawData"));
-                }
-                for (String c : List.of("requests", "backendCalls", "backendKeys", "entityLoads")) {
-                    if (secondary.get(c) instanceof Map) {
-                        counters.put(c, number(((Map<?, ?>) secondary.get(c)).get("score")));
-                    }
-                }
-            }
-            int reps = cls.equals(GATEWAY) ? integer(params.get("posts")) : integer(params.get("representations"));
-            out.add(new Result(cls, method, String.valueOf(params.get("impl")), reps, integer(params.get("types")),
-                    entry.get("threads") == null ? 1 : integer(entry.get("threads")),
-                    number(primary.get("score")), number(primary.get("scoreError")),
-                    String.valueOf(primary.get("scoreUnit")), alloc, counters, forks, forkMeans(primary.get("rawData")),
-                    flat(primary.get("rawData")), bytesIterations));
-        }
-        return out;
-    }
-
-    /**
-     * The results with every point measured in several files (say one fork of each implementation per round,
-     * so that the machine's drift over the run falls on every implementation alike) merged into one: score and
-     * bytes the means of all their iterations, the error JMH's 99.9 % interval over all of them, the forks'
-     * bytes and the counters together.
-     */
-    static List<Result> merge(List<Result> results) {
-        Map<String, List<Result>> byPoint = new LinkedHashMap<>();
-        for (Result r : results) {
-            byPoint.computeIfAbsent(r.point(), k -> new ArrayList<>()).add(r);
-        }
-        List<Result> out = new ArrayList<>();
-        for (List<Result> same : byPoint.values()) {
-            if (same.size() == 1) {
-                out.add(same.get(0));
-                continue;
-            }
-            Result first = same.get(0);
-            List<Double> iterations = new ArrayList<>();
-            List<Double> bytesIterations = new ArrayList<>();
-            List<Double> forks = new ArrayList<>();
-            List<Double> timeForks = new ArrayList<>();
-            Map<String, Double> counters = new LinkedHashMap<>();
-            for (Result r : same) {
-                iterations.addAll(r.iterations());
-                bytesIterations.addAll(r.bytesIterations());
-                forks.addAll(r.bytesPerFork());
-                timeForks.addAll(r.timePerFork());
-                r.counters().forEach((name, v) -> counters.merge(name, v, Double::sum));
-            }
-            out.add(new Result(first.benchmark(), first.method(), first.impl(), first.representations(),
-                    first.types(), first.threads(), mean(iterations), interval(iterations), first.unit(),
-                    bytesIterations.isEmpty() ? null : mean(bytesIterations), counters, forks, timeForks,
-                    iterations, bytesIterations));
-        }
-        return out;
-    }
-
-    private static double mean(List<Double> xs) {
-        double sum = 0;
-        for (double x : xs) {
-            sum += x;
-        }
-        return xs.isEmpty() ? Double.NaN : sum / xs.size();
-    }
-
-    /** Half the width of the 99.9 % confidence interval of the mean of {@code xs}, as JMH computes it. */
-    static double interval(List<Double> xs) {
-        int n = xs.size();
-        if (n < 2) {
-            return Double.NaN;
-        }
-        double m = mean(xs);
-        double squares = 0;
-        for (double x : xs) {
-            squares += (x - m) * (x - m);
-        }
-        return studentT9995(n - 1) * Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
-    }
-
-    /** Student's t quantile at 0.9995: a table to 29 degrees of freedom, the Cornish-Fisher expansion above. */
-    static double studentT9995(int df) {
-        if (df <= T_9995.length) {
-            return T_9995[df - 1];
-        }
-        double z = 3.2905267314919255; // the normal quantile at 0.9995
-        double d = df;
-        return z + (z * z * z + z) / (4 * d)
-                + (5 * Math.pow(z, 5) + 16 * Math.pow(z, 3) + 3 * z) / (96 * d * d)
-                + (3 * Math.pow(z, 7) + 19 * Math.pow(z, 5) + 17 * Math.pow(z, 3) - 15 * z) / (384 * d * d * d)
-                + (79 * Math.pow(z, 9) + 776 * Math.pow(z, 7) + 1482 * Math.pow(z, 5) - 1920 * Math.pow(z, 3)
-                        - 945 * z) / (92160 * d * d * d * d);
-    }
-
-    /** Every value of JMH's {@code rawData}, fork after fork. */
-    private static List<Double> flat(@Nullable Object rawData) {
-        List<Double> out = new ArrayList<>();
-        if (rawData instanceof List) {
-            for (Object fork : (List<?>) rawData) {
-                if (fork instanceof List) {
-                    for (Object v : (List<?>) fork) {
-                        out.add(number(v));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The mean of each fork's iterations in JMH's {@code rawData} ({@code [fork][iteration]}). */
-    private static List<Double> forkMeans(@Nullable Object rawData) {
-        List<Double> out = new ArrayList<>();
-        if (rawData instanceof List) {
-            for (Object fork : (List<?>) rawData) {
-                if (fork instanceof List && !((List<?>) fork).isEmpty()) {
-                    double sum = 0;
-                    for (Object v : (List<?>) fork) {
-                        sum += number(v);
-                    }
-                    out.add(sum / ((List<?>) fork).size());
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The forks' values (bytes or time per call) grouped into modes, printed as {@code 257,740 ×5}: sorted, a
-     * value more than {@code gap} above its neighbour starts a mode. graphql-java's allocation per call
-     * settles, per JVM, on one of a few values (how the JIT compiled its execution strategy), and its time
-     * spreads more between forks than within one, so a mean over few forks depends on how many forks fell in
-     * each mode.
-     */
-    static String modes(List<Double> forks, double gap) {
-        List<double[]> modes = clusters(forks, gap);
-        if (modes.isEmpty()) {
-            return "-";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (double[] m : modes) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(fmt(m[0])).append(" ×").append((int) m[1]);
-        }
-        return sb.toString();
-    }
-
-    /** The modes of {@code forks}, smallest first, as {mean, forks}; see {@link #modes(List, double)}. */
-    static List<double[]> clusters(List<Double> forks, double gap) {
-        List<Double> sorted = new ArrayList<>(forks);
-        sorted.sort(Comparator.naturalOrder());
-        List<double[]> out = new ArrayList<>();
-        int i = 0;
-        while (i < sorted.size()) {
-            int j = i + 1;
-            double sum = sorted.get(i);
-            while (j < sorted.size() && sorted.get(j) <= sorted.get(j - 1) * (1 + gap)) {
-                sum += sorted.get(j);
-                j++;
-            }
-            out.add(new double[] {sum / (j - i), j - i});
-            i = j;
-        }
-        return out;
     }
 
     /**
@@ -383,31 +130,6 @@ public final class Summary {
             sb.append(sb.length() == 0 ? "" : " / ").append(time ? fmtRatio(r) : fmtBytesRatio(r));
         }
         return sb.toString();
-    }
-
-    private static int integer(@Nullable Object v) {
-        if (v == null) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(String.valueOf(v));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static double number(@Nullable Object v) {
-        if (v instanceof Number) {
-            return ((Number) v).doubleValue();
-        }
-        if (v == null) {
-            return Double.NaN;
-        }
-        try {
-            return Double.parseDouble(v.toString());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 
     /** Prints the results, the ratio tables and the target verdicts as Markdown. */
@@ -694,7 +416,7 @@ public final class Summary {
         return v == null ? "-" : fmt(v);
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }

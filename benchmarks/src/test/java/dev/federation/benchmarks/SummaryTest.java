@@ -44,7 +44,7 @@ class SummaryTest {
             "{\"benchmark\":\"other.SomethingElse.run\",\"params\":{}}") + "]";
 
     /** What {@link Summary#print} writes for {@code results}. */
-    private static String printed(List<Summary.Result> results) {
+    private static String printed(List<JmhResults.Result> results) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Summary.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
@@ -52,16 +52,16 @@ class SummaryTest {
 
     @Test
     void readsScoresAllocationAndCountersOfTheBenchmarks() {
-        List<Summary.Result> results = Summary.read(RESULT);
+        List<JmhResults.Result> results = JmhResults.read(RESULT);
 
         assertThat(results).hasSize(10);
-        Summary.Result library = results.get(3);
+        JmhResults.Result library = results.get(3);
         assertThat(library.impl()).isEqualTo("library");
         assertThat(library.representations()).isEqualTo(100);
         assertThat(library.score()).isEqualTo(171.0);
         assertThat(library.error()).isNaN();
         assertThat(library.bytesPerEntity()).isEqualTo(2800.0);
-        Summary.Result page = results.get(7);
+        JmhResults.Result page = results.get(7);
         assertThat(page.benchmark()).isEqualTo("GatewayWorkloadBenchmark");
         assertThat(page.callsPerRequest()).isEqualTo(1.0);
         assertThat(page.batchSize()).isEqualTo(31.0);
@@ -78,11 +78,11 @@ class SummaryTest {
 
     @Test
     void groupsTheForksAllocationIntoModesAndPairsThem() {
-        assertThat(Summary.modes(List.of(257_700.0, 262_500.0, 257_800.0), Summary.BYTES_GAP)).isEqualTo("257,750 ×2, 262,500 ×1");
-        assertThat(Summary.modes(List.of(), Summary.BYTES_GAP)).isEqualTo("-");
+        assertThat(ForkStatistics.modes(List.of(257_700.0, 262_500.0, 257_800.0), ForkStatistics.BYTES_GAP)).isEqualTo("257,750 ×2, 262,500 ×1");
+        assertThat(ForkStatistics.modes(List.of(), ForkStatistics.BYTES_GAP)).isEqualTo("-");
         String json = "[" + forks("naive", "[[257700.0,257800.0],[262500.0,262500.0],[257750.0,257750.0]]") + ","
                 + forks("library", "[[264150.0,264150.0],[269100.0,269100.0],[269000.0,269000.0]]") + "]";
-        List<Summary.Result> results = Summary.read(json);
+        List<JmhResults.Result> results = JmhResults.read(json);
         assertThat(results.get(0).bytesPerFork()).containsExactly(257_750.0, 262_500.0, 257_750.0);
 
         String out = printed(results);
@@ -95,7 +95,7 @@ class SummaryTest {
 
         String oneMode = "[" + forks("naive", "[[257700.0],[262500.0]]") + ","
                 + forks("library", "[[269100.0],[269000.0]]") + "]";
-        assertThat(printed(Summary.read(oneMode))).contains("| 100 | 1 | 1.00 x | - | 1.000 x | - |");
+        assertThat(printed(JmhResults.read(oneMode))).contains("| 100 | 1 | 1.00 x | - | 1.000 x | - |");
     }
 
     /** One EntitiesBenchmark entry with its iterations (rawData, [fork][iteration]) of time and bytes. */
@@ -113,27 +113,27 @@ class SummaryTest {
                 95.6822527493545, 117.6569410865475, 117.28988284078963, 118.87326929470434, 121.48584515423852,
                 123.65528018786306, 93.8646214694567, 93.75428018691589, 92.86491909654725, 94.19726458157227,
                 96.16066199212372);
-        assertThat(Summary.interval(xs)).isCloseTo(13.7782409300674, offset(1e-4));
-        assertThat(Summary.studentT9995(29)).isEqualTo(3.65941);
-        assertThat(Summary.studentT9995(30)).isCloseTo(3.64596, offset(1e-4));
-        assertThat(Summary.studentT9995(120)).isCloseTo(3.37345, offset(1e-4));
-        assertThat(Summary.interval(List.of(1.0))).isNaN();
+        assertThat(ForkStatistics.interval(xs)).isCloseTo(13.7782409300674, offset(1e-4));
+        assertThat(ForkStatistics.studentT9995(29)).isEqualTo(3.65941);
+        assertThat(ForkStatistics.studentT9995(30)).isCloseTo(3.64596, offset(1e-4));
+        assertThat(ForkStatistics.studentT9995(120)).isCloseTo(3.37345, offset(1e-4));
+        assertThat(ForkStatistics.interval(List.of(1.0))).isNaN();
     }
 
     @Test
     void mergesOneForkPerFileIntoOnePoint() {
-        List<Summary.Result> merged = Summary.merge(Summary.read("[" + raw("library", "[[10.0,12.0]]",
+        List<JmhResults.Result> merged = JmhResults.merge(JmhResults.read("[" + raw("library", "[[10.0,12.0]]",
                 "[[100.0,100.0]]") + "," + raw("naive", "[[20.0,20.0]]", "[[90.0,90.0]]") + "]"));
         assertThat(merged).hasSize(2); // two points: nothing to merge
         String round1 = raw("library", "[[10.0,12.0]]", "[[100.0,100.0]]");
         String round2 = raw("library", "[[14.0,16.0]]", "[[104.0,104.0]]");
-        List<Summary.Result> results = new ArrayList<>(Summary.read("[" + round1 + "]"));
-        results.addAll(Summary.read("[" + round2 + "]"));
-        merged = Summary.merge(results);
+        List<JmhResults.Result> results = new ArrayList<>(JmhResults.read("[" + round1 + "]"));
+        results.addAll(JmhResults.read("[" + round2 + "]"));
+        merged = JmhResults.merge(results);
         assertThat(merged).hasSize(1);
-        Summary.Result r = merged.get(0);
+        JmhResults.Result r = merged.get(0);
         assertThat(r.score()).isEqualTo(13.0);
-        assertThat(r.error()).isEqualTo(Summary.interval(List.of(10.0, 12.0, 14.0, 16.0)));
+        assertThat(r.error()).isEqualTo(ForkStatistics.interval(List.of(10.0, 12.0, 14.0, 16.0)));
         // sd of 10, 12, 14, 16 is sqrt(20 / 3); t(3) = 12.92398
         assertThat(r.error()).isCloseTo(12.92398 * Math.sqrt(20.0 / 3) / 2, offset(1e-9));
         assertThat(r.bytesPerOp()).isEqualTo(102.0);
@@ -144,14 +144,14 @@ class SummaryTest {
 
     @Test
     void comparesTimeModeForMode() {
-        List<Summary.Result> results = new ArrayList<>();
+        List<JmhResults.Result> results = new ArrayList<>();
         String[][] forks = {{"[[100.0,100.0]]", "[[101.0,101.0]]"}, {"[[150.0,150.0]]", "[[153.0,153.0]]"},
             {"[[102.0,102.0]]", "[[104.0,104.0]]"}};
         for (String[] round : forks) { // one fork of each per file, as benchmarks/run.sh writes them
-            results.addAll(Summary.read("[" + raw("naive", round[0], "[[1.0]]") + "," + raw("library", round[1],
+            results.addAll(JmhResults.read("[" + raw("naive", round[0], "[[1.0]]") + "," + raw("library", round[1],
                     "[[1.0]]") + "]"));
         }
-        String out = printed(Summary.merge(results));
+        String out = printed(JmhResults.merge(results));
         assertThat(out).contains("| 1000 | 3 | naive | 117 us/op |");
         assertThat(out).contains("| 101 ×2, 150 ×1 |");
         assertThat(out).contains("| 103 ×2, 153 ×1 |");
@@ -161,7 +161,7 @@ class SummaryTest {
 
     @Test
     void printsRatiosAndMarksMissedTargets() {
-        String out = printed(Summary.read(RESULT));
+        String out = printed(JmhResults.read(RESULT));
 
         assertThat(out).contains("| 100 | 1 | 0.90 x | - | 1.018 x | - | 0.86 x | 0.43 x | - | - | - | - | 1.75 x |");
         assertThat(out).contains("- library / naive <= 1.1 (time): met at 100 × 1 (0.90 x)");
