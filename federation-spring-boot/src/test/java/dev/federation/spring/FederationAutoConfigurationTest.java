@@ -60,15 +60,19 @@ class FederationAutoConfigurationTest {
 
         @Bean
         EntityType userEntity() {
-            return EntityType.named("User").javaClass(User.class)
-                    .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, User>mapped(ids -> {
-                        calls.add(List.copyOf(ids));
-                        Map<String, User> out = new LinkedHashMap<>();
-                        ids.forEach(id -> out.put(id, new User(id, "User " + id)));
-                        return out;
-                    }))
-                    .build();
+            return users(calls).build();
         }
+    }
+
+    /** {@code User} by id, each batch call recorded in {@code calls}: the entity of these tests' apps. */
+    static EntityType.Builder users(List<List<String>> calls) {
+        return EntityType.named("User").javaClass(User.class)
+                .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, User>mapped(ids -> {
+                    calls.add(List.copyOf(ids));
+                    Map<String, User> out = new LinkedHashMap<>();
+                    ids.forEach(id -> out.put(id, new User(id, "User " + id)));
+                    return out;
+                }));
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

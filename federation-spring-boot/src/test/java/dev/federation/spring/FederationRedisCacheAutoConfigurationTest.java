@@ -3,7 +3,6 @@ package dev.federation.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.federation.cache.redis.RedisEntityCaches;
-import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
@@ -16,7 +15,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,22 +34,13 @@ class FederationRedisCacheAutoConfigurationTest {
 
     static RedisServer redis;
 
-    record User(String id, String name) {
-    }
-
     @Configuration(proxyBeanMethods = false)
     static class App {
         final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
 
         @Bean
         EntityType userEntity() {
-            return EntityType.named("User").javaClass(User.class)
-                    .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, User>mapped(ids -> {
-                        calls.add(List.copyOf(ids));
-                        Map<String, User> out = new LinkedHashMap<>();
-                        ids.forEach(id -> out.put(id, new User(id, "User " + id)));
-                        return out;
-                    }))
+            return FederationAutoConfigurationTest.users(calls)
                     .cache(EntityCacheOptions.of(1_000, Duration.ofMinutes(5)))
                     .build();
         }

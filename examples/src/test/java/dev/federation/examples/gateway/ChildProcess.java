@@ -1,15 +1,23 @@
 package dev.federation.examples.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.federation.testkit.Required;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +31,9 @@ import java.util.regex.Pattern;
  * shown when the process does not start.
  */
 final class ChildProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final Path log;
@@ -146,5 +157,42 @@ final class ChildProcess implements AutoCloseable {
         if (!ok) {
             throw Required.missing("end-to-end test cannot run: " + message);
         }
+    }
+
+    /** Closes each of {@code resources} that is not {@code null}, in order, all of them even when one fails. */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * The {@code data} of {@code query} sent to the gateway at {@code gateway}, after checking the answer is 200
+     * with no GraphQL error.
+     */
+    static JsonNode queryGateway(URI gateway, String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gateway)
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.has("errors")).as("gateway errors: %s", body.get("errors")).isFalse();
+        return body.get("data");
     }
 }

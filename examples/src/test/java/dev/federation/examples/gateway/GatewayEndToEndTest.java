@@ -58,15 +58,7 @@ class GatewayEndToEndTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-        }
+        ChildProcess.closeAll(gateway, cluster);
     }
 
     @Test
@@ -139,15 +131,7 @@ class GatewayEndToEndTest {
     }
 
     private static JsonNode queryGateway() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gatewayUri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(java.util.Map.of("query", QUERY))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode body = JSON.readTree(r.body());
-        assertThat(body.has("errors")).as("gateway errors: %s", body.get("errors")).isFalse();
-        return body.get("data").get("posts");
+        return ChildProcess.queryGateway(gatewayUri, QUERY).get("posts");
     }
 
     private record Counts(long entitiesCalls, long lastCallRepresentations, long sqlTotal, long sqlBatch,

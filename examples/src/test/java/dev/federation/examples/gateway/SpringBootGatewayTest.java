@@ -66,34 +66,15 @@ class SpringBootGatewayTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (spring != null) {
-                spring.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-        }
+        ChildProcess.closeAll(gateway, spring, cluster);
     }
 
     @Test
     void gatewayAnswersPostsWithAuthorsFromTheSpringSubgraphInOneSqlStatement() throws Exception {
         long before = springSql();
 
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gatewayUri).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("query", "{ posts(limit: 100) { id author { id name } } }"))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode body = JSON.readTree(r.body());
-        assertThat(body.has("errors")).as("gateway errors: %s", body.get("errors")).isFalse();
-        JsonNode posts = body.at("/data/posts");
+        JsonNode posts = ChildProcess.queryGateway(gatewayUri, "{ posts(limit: 100) { id author { id name } } }")
+                .get("posts");
         assertThat(posts).hasSize(100);
         for (int i = 0; i < 100; i++) {
             long author = PostsSubgraph.authorOf(i + 1, USERS);
