@@ -5,15 +5,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseSerialGC"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class GatewayWorkloadBenchmark {
+public class GatewayWorkloadBenchmark extends TrialState {
 
     /** Posts on the page: 100 draw on 40 authors, of whom 28 appear. */
     @Param({"100", "1000"})
@@ -44,20 +41,19 @@ public class GatewayWorkloadBenchmark {
     @Param({"naive", "dataloader", "springgraphql", "library"})
     public String impl = Subgraphs.LIBRARY;
 
-    private Trial trial = Trial.NONE;
-    private Workload workload = Workload.posts(1, 1);
-
-    /** Builds the implementation and checks that it answers the expected entities. */
-    @Setup(Level.Trial)
-    public void setUp() {
-        workload = Workload.posts(posts, types);
-        trial = Trial.start(impl, Backend.inMemoryCountingByThread(), workload);
+    @Override
+    protected String impl() {
+        return impl;
     }
 
-    /** Releases the implementation and the backend. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        trial.close();
+    @Override
+    protected Workload newWorkload() {
+        return Workload.posts(posts, types);
+    }
+
+    @Override
+    protected Backend newBackend() {
+        return Backend.inMemoryCountingByThread();
     }
 
     /** One {@code _entities} call for the page. */

@@ -81,7 +81,8 @@ class FederationAutoConfigurationTest {
             .withUserConfiguration(App.class)
             .withPropertyValues("management.endpoints.web.exposure.include=health,federation");
 
-    private static ExecutionResult entities(GraphQL graphQL, int count) {
+    /** The gateway's {@code _entities} query for users {@code u0} to {@code u<count-1>}. */
+    static ExecutionResult entities(GraphQL graphQL, int count) {
         List<Map<String, Object>> reps = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             reps.add(Map.of("__typename", "User", "id", "u" + i));

@@ -7,16 +7,13 @@ import dev.federation.core.EntityCacheOptions;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.testkit.RedisServer;
-import graphql.ExecutionInput;
 import graphql.ExecutionResult;
-import graphql.GraphQL;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,16 +60,6 @@ class FederationRedisCacheAutoConfigurationTest {
         }
     }
 
-    private static ExecutionResult entities(GraphQL graphQL, int count) {
-        List<Map<String, Object>> reps = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            reps.add(Map.of("__typename", "User", "id", "u" + i));
-        }
-        return graphQL.execute(ExecutionInput.newExecutionInput(
-                        "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}")
-                .variables(Map.of("representations", reps)).build());
-    }
-
     @Test
     void twoReplicasShareTheirEntitiesThroughRedis() {
         ApplicationContextRunner replica = runner.withPropertyValues("federation.cache.redis.url=" + redis.uri(),
@@ -80,13 +67,13 @@ class FederationRedisCacheAutoConfigurationTest {
                 "federation.cache.redis.types.User.time-to-live=1h");
         replica.run(first -> {
             assertThat(first).hasNotFailed().hasSingleBean(RedisEntityCaches.class);
-            assertThat(entities(first.getBean(GraphQlSource.class).graphQl(), 10).getErrors()).isEmpty();
+            assertThat(FederationAutoConfigurationTest.entities(first.getBean(GraphQlSource.class).graphQl(), 10).getErrors()).isEmpty();
             assertThat(first.getBean(App.class).calls).hasSize(1);
             long pttl = awaitWritten("spring-test:User:id:s:u9");
             assertThat(pttl).isGreaterThan(TimeUnit.MINUTES.toMillis(59)); // the property's 1 h, not the bean's 5 min
 
             replica.run(second -> {
-                ExecutionResult result = entities(second.getBean(GraphQlSource.class).graphQl(), 10);
+                ExecutionResult result = FederationAutoConfigurationTest.entities(second.getBean(GraphQlSource.class).graphQl(), 10);
                 assertThat(result.getErrors()).isEmpty();
                 assertThat(second.getBean(App.class).calls).isEmpty(); // all ten from Redis
                 assertThat(second.getBean(FederatedEntities.class).caches().get("User").stats().level("redis")
