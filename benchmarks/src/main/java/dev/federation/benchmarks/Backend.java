@@ -41,12 +41,21 @@ final class Backend implements AutoCloseable {
     private final Map<String, Table<?>> tables;
     private final @Nullable ScheduledExecutorService scheduler;
     private final long latencyNanos;
+    /** Calls in progress at most (a connection pool), 0 for no bound; the others wait in order. */
+    private final int connections;
+    private int busy;
+    private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
     private final LongAdder calls = new LongAdder();
     private final LongAdder keys = new LongAdder();
     /** Calls and keys made by each thread: exact per benchmark thread, as the in-memory tables answer on it. */
     private final @Nullable ThreadLocal<long[]> byThread;
 
     private Backend(Duration latency, boolean countByThread) {
+        this(latency, countByThread, 0);
+    }
+
+    private Backend(Duration latency, boolean countByThread, int connections) {
+        this.connections = connections;
         this.byThread = countByThread ? ThreadLocal.withInitial(() -> new long[2]) : null;
         this.latencyNanos = latency.toNanos();
         this.scheduler = latencyNanos == 0 ? null : Executors.newScheduledThreadPool(2, r -> {
@@ -80,11 +89,26 @@ final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException when {@code latency} is not positive
      */
     static Backend withLatency(Duration latency) {
+        return new Backend(positive(latency), false);
+    }
+
+    private static Duration positive(Duration latency) {
         Objects.requireNonNull(latency, "latency");
         if (latency.isNegative() || latency.isZero()) {
             throw new IllegalArgumentException("latency must be positive, was " + latency);
         }
-        return new Backend(latency, false);
+        return latency;
+    }
+
+    /**
+     * A backend whose every call takes {@code latency} on one of {@code connections} connections, as a database
+     * behind a pool of that size: a call that finds every connection busy waits for one, in order.
+     */
+    static Backend withLatency(Duration latency, int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1, was " + connections);
+        }
+        return new Backend(positive(latency), false, connections);
     }
 
     /** The id of row {@code index} of a type, e.g. {@code u7} for {@code User} 7. */
@@ -167,7 +191,8 @@ final class Backend implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Backend[" + (scheduler == null ? "in memory" : "latency " + latencyNanos + " ns") + "]";
+        return "Backend[" + (scheduler == null ? "in memory" : "latency " + latencyNanos + " ns"
+                + (connections == 0 ? "" : ", " + connections + " connections")) + "]";
     }
 
     private <T> CompletableFuture<T> answer(T value) {
@@ -175,8 +200,37 @@ final class Backend implements AutoCloseable {
             return CompletableFuture.completedFuture(value);
         }
         CompletableFuture<T> f = new CompletableFuture<>();
-        scheduler.schedule(() -> f.complete(value), latencyNanos, TimeUnit.NANOSECONDS);
+        if (connections == 0) {
+            scheduler.schedule(() -> f.complete(value), latencyNanos, TimeUnit.NANOSECONDS);
+            return f;
+        }
+        Runnable call = () -> scheduler.schedule(() -> {
+            release();
+            f.complete(value);
+        }, latencyNanos, TimeUnit.NANOSECONDS);
+        synchronized (waiting) {
+            if (busy == connections) {
+                waiting.add(call);
+                return f;
+            }
+            busy++;
+        }
+        call.run();
         return f;
+    }
+
+    /** A call ended: its connection goes to the first waiting call, or back to the pool. */
+    private void release() {
+        Runnable next;
+        synchronized (waiting) {
+            next = waiting.poll();
+            if (next == null) {
+                busy--;
+            }
+        }
+        if (next != null) {
+            next.run();
+        }
     }
 
     private void requireNoLatency() {

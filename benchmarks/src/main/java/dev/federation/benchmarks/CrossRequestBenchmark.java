@@ -68,6 +68,17 @@ public class CrossRequestBenchmark {
     @Param({"2000"})
     public int windowMicros = 2000;
 
+    /**
+     * The backend's connections (calls in progress at once, the others wait for one), as a database pool: 0 for no
+     * bound, where a call's latency never depends on how many there are.
+     */
+    @Param({"0"})
+    public int connections;
+
+    /** Calls of the group at once (per-request batching ignores it): the library's default is 4. */
+    @Param({"4"})
+    public int maxCallsInFlight = CrossRequestBatching.DEFAULT_MAX_CALLS_IN_FLIGHT;
+
     private Backend backend = Backend.inMemory();
     private Subgraph subgraph = (q, v) -> {
         throw new IllegalStateException("not set up");
@@ -85,9 +96,11 @@ public class CrossRequestBenchmark {
     /** Builds the subgraph and checks that it answers every request. */
     @Setup(Level.Trial)
     public void setUp() {
+        Duration latency = Duration.ofNanos(backendMicros * 1_000L);
         backend = backendMicros == 0 ? Backend.inMemory()
-                : Backend.withLatency(Duration.ofNanos(backendMicros * 1_000L));
-        subgraph = subgraph(backend, batching.equals(CROSS_REQUEST), Duration.ofNanos(windowMicros * 1_000L));
+                : connections == 0 ? Backend.withLatency(latency) : Backend.withLatency(latency, connections);
+        subgraph = subgraph(backend, batching.equals(CROSS_REQUEST), Duration.ofNanos(windowMicros * 1_000L),
+                maxCallsInFlight);
         requests = new Workload[REQUESTS];
         for (int i = 0; i < REQUESTS; i++) {
             requests[i] = Workload.smallUniform(1 + i % 5, 104_729L * i);
@@ -95,10 +108,11 @@ public class CrossRequestBenchmark {
         }
     }
 
-    static Subgraph subgraph(Backend backend, boolean crossRequest, Duration window) {
+    static Subgraph subgraph(Backend backend, boolean crossRequest, Duration window, int maxCallsInFlight) {
         FederationOptions.Builder options = FederationOptions.custom();
         if (crossRequest) {
-            options.crossRequest(CrossRequestBatching.custom().window(window).build());
+            options.crossRequest(CrossRequestBatching.custom().window(window).maxCallsInFlight(maxCallsInFlight)
+                    .build());
         }
         FederatedEntities entities = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
@@ -134,9 +148,11 @@ public class CrossRequestBenchmark {
     /** Prints what batching did, and releases the backend. */
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
-        System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d threads=%d "
-                        + "requests=%d backendCalls=%d callsPerRequest=%.4f keysPerCall=%.2f%n", batching,
-                backendMicros, windowMicros, params.getThreads(), measuredRequests, measuredCalls,
+        System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d "
+                        + "maxCallsInFlight=%d connections=%d threads=%d requests=%d backendCalls=%d "
+                        + "callsPerRequest=%.4f keysPerCall=%.2f%n", batching, backendMicros, windowMicros,
+                maxCallsInFlight, connections,
+                params.getThreads(), measuredRequests, measuredCalls,
                 measuredRequests == 0 ? Double.NaN : (double) measuredCalls / measuredRequests,
                 measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls);
         backend.close();
