@@ -2,7 +2,7 @@
 # Runs the example subgraphs and a real Apollo Gateway in front of them, sends the gateway one query, shows the
 # users subgraph's SQL count, and stops everything (also on Ctrl-C or an error).
 #
-#   mvn -B -q -DskipTests package -pl examples -am && npm ci --prefix examples/gateway && examples/gateway/try-it.sh
+#   mvn -B -q -DskipTests package -pl examples/go-live -am && npm ci --prefix examples/gateway && examples/gateway/try-it.sh
 #
 # Ports: GATEWAY_PORT (4000) and BASE_PORT (4001: users, +1 posts, +2 products, +3 the compat subgraph).
 set -euo pipefail
@@ -11,8 +11,8 @@ cd "$(dirname "$0")/../.."
 gateway_port="${GATEWAY_PORT:-4000}"
 base="${BASE_PORT:-4001}"
 users=$base posts=$((base + 1)) products=$((base + 2)) compat=$((base + 3))
-jar=examples/target/federation-examples.jar
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package -pl examples -am" >&2; exit 2; }
+jar=examples/go-live/target/federation-examples.jar
+[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package -pl examples/go-live -am" >&2; exit 2; }
 [ -d examples/gateway/node_modules/@apollo/gateway ] || { echo "install first: npm ci --prefix examples/gateway" >&2; exit 2; }
 
 log_dir="$(mktemp -d)"

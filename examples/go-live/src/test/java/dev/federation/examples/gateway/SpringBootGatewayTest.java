@@ -43,7 +43,7 @@ class SpringBootGatewayTest {
     @BeforeAll
     static void start() throws Exception {
         ChildProcess.requireGateway();
-        Path jar = Path.of(System.getProperty("spring.example.jar", "spring-boot/target/federation-spring-boot-example.jar"))
+        Path jar = Path.of(System.getProperty("spring.example.jar", "../spring-boot/target/federation-spring-boot-example.jar"))
                 .toAbsolutePath();
         ChildProcess.requireOrSkip(Files.isRegularFile(jar), "the Spring Boot example is not built: " + jar);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -127,7 +127,7 @@ final class ChildProcess implements AutoCloseable {
     /** The gateway's folder ({@code -Dgateway.dir}, else {@code gateway} in the working directory). */
     static Path gatewayDir() {
         String configured = System.getProperty("gateway.dir");
-        return (configured != null ? Path.of(configured) : Path.of("gateway")).toAbsolutePath().normalize();
+        return (configured != null ? Path.of(configured) : Path.of("../gateway")).toAbsolutePath().normalize();
     }
 
     /** Fails (CI) or skips (elsewhere) unless node and the gateway's packages are there. */

@@ -78,6 +78,6 @@ class ReadmeLimitsTest {
                 .map(line -> line.startsWith("        ") ? line.substring(8) : line)
                 .reduce((a, b) -> a + "\n" + b).orElseThrow();
 
-        assertThat(Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8)).contains(snippet);
+        assertThat(Files.readString(Path.of("../../README.md"), StandardCharsets.UTF_8)).contains(snippet);
     }
 }

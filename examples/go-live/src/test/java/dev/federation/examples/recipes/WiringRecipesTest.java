@@ -211,7 +211,7 @@ class WiringRecipesTest {
     void readmeShowsBothRecipesVerbatim() throws IOException {
         String source = Files.readString(Path.of("src/test/java/dev/federation/examples/recipes/WiringRecipesTest.java"),
                 StandardCharsets.UTF_8);
-        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of("../../README.md"), StandardCharsets.UTF_8);
         for (String tag : List.of("jdk", "servlet", "dgs")) {
             int start = source.indexOf("// tag::" + tag + "[]\n") + ("// tag::" + tag + "[]\n").length();
             String region = source.substring(start, source.indexOf("    // end::" + tag + "[]", start));
