@@ -205,8 +205,11 @@ final class Backend implements AutoCloseable {
             return f;
         }
         Runnable call = () -> scheduler.schedule(() -> {
-            release();
-            f.complete(value);
+            try {
+                release();
+            } finally {
+                f.complete(value);
+            }
         }, latencyNanos, TimeUnit.NANOSECONDS);
         synchronized (waiting) {
             if (busy == connections) {

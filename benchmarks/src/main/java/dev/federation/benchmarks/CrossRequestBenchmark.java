@@ -70,7 +70,8 @@ public class CrossRequestBenchmark {
 
     /**
      * The backend's connections (calls in progress at once, the others wait for one), as a database pool: 0 for no
-     * bound, where a call's latency never depends on how many there are.
+     * bound, where a call's latency never depends on how many there are. Only with {@code backendMicros > 0}: an
+     * in-memory backend answers at once, on the caller's thread.
      */
     @Param({"0"})
     public int connections;

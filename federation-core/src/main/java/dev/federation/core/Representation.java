@@ -89,6 +89,9 @@ public final class Representation {
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
         }
+        if (v instanceof java.math.BigInteger && ((java.math.BigInteger) v).bitLength() < 64) {
+            return ((java.math.BigInteger) v).longValue(); // an inline integer literal, as federation-jvm parses it
+        }
         if (v instanceof String) {
             Long parsed = canonicalLong((String) v);
             if (parsed != null) {

@@ -139,6 +139,20 @@ class BadInputTest {
     }
 
     @Test
+    void inlineIntegerLiteralsAreTakenAndOnesBeyondALongAreRefused() {
+        TestSubgraph s = subgraph(100);
+
+        // federation-jvm parses an inline literal of _Any to a BigInteger
+        ExecutionResult result = s.execute("{_entities(representations: [{__typename: \"Review\", id: 5}, "
+                + "{__typename: \"Review\", id: 9223372036854775808}]){...on Review{id}}}", Map.of());
+
+        assertThat(entityList(result).get(0)).isEqualTo(Map.of("id", "5"));
+        assertThat(entityList(result).get(1)).isNull();
+        assertThat(result.getErrors()).singleElement().satisfies(e -> assertThat(e.getExtensions())
+                .containsEntry("code", "INVALID_KEY_FIELD"));
+    }
+
+    @Test
     void nullElementIsRefusedByTheVariableTypeBeforeAnyBackendCall() {
         TestSubgraph s = subgraph(100);
         List<Object> reps = Arrays.asList(rep("User", "id", "u0"), null);

@@ -57,6 +57,11 @@ final class TestSubgraph {
         return subgraph.entities(representations, selection, context);
     }
 
+    /** Executes any query with its variables. */
+    ExecutionResult execute(String query, Map<String, Object> variables) {
+        return subgraph.execute(query, variables);
+    }
+
     static List<Object> entityList(ExecutionResult result) {
         return EntitiesSubgraph.entityList(result);
     }

@@ -51,7 +51,10 @@ public final class ProductsSubgraph implements AutoCloseable {
             type Query { product(id: ID!): Product }
             """;
 
-    /** The largest request body read; a bigger one is answered 413 without being read. */
+    /**
+     * The largest request body taken; a bigger one is answered 413 (after reading on, up to 16 times as much, so
+     * that the client still sending gets the answer rather than a reset).
+     */
     static final int MAX_BODY_BYTES = 1 << 20;
 
     /** A product of the catalog. */
@@ -97,6 +100,10 @@ public final class ProductsSubgraph implements AutoCloseable {
 
     /** Starts the subgraph on {@code port} of 127.0.0.1 (0: any free port). */
     public static ProductsSubgraph start(int port, Catalog catalog) throws IOException {
+        // the JDK's server has no deadline of its own: a request (and its answer) that takes longer than 10 s is
+        // dropped, so that slow clients cannot hold its threads (read once, by the first server of the process)
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
+        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "10"));
         // the kill switch: FEDERATION_ENABLED=false starts in DIRECT mode, one backend call per representation
         FederationModeSwitch mode = FederationModeSwitch.fromEnvironment();
 
@@ -192,13 +199,18 @@ public final class ProductsSubgraph implements AutoCloseable {
         @SuppressWarnings("unchecked")
         Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v
                 ? (Map<String, Object>) v : Map.of();
-        var result = graphQL.execute(ExecutionInput.newExecutionInput().query(query).variables(variables).build());
+        var result = graphQL.execute(ExecutionInput.newExecutionInput().query(query).variables(variables)
+                .operationName(body.get("operationName") instanceof String name ? name : null).build());
         respond(exchange, 200, "application/json", json.writeValueAsBytes(result.toSpecification()));
     }
 
     private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         try (exchange) {
             exchange.getResponseHeaders().set("Content-Type", type);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(status, -1); // headers only
+                return;
+            }
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
         }

@@ -86,9 +86,16 @@ class ProductsSubgraphTest {
         HttpResponse<String> huge = send("POST", "/graphql", "[" + "1,".repeat(ProductsSubgraph.MAX_BODY_BYTES) + "1]");
         assertEquals(413, huge.statusCode());
 
-        HttpResponse<String> ok = send("POST", "/graphql", "{\"query\":\"{ product(id: \\\"3\\\") { name } }\"}");
+        assertEquals(200, send("HEAD", "/health", null).statusCode());
+        assertEquals(405, send("HEAD", "/graphql", null).statusCode());
+
+        // a document of two operations, one named
+        HttpResponse<String> ok = send("POST", "/graphql", JSON.writeValueAsString(Map.of(
+                "query", "query a { product(id: \"3\") { name } } query b { product(id: \"4\") { name } }",
+                "operationName", "a")));
         assertEquals(200, ok.statusCode());
         assertFalse(ok.body().contains("errors"), ok.body());
         assertTrue(ok.body().contains("Product 3"));
+        assertFalse(ok.body().contains("Product 4"), ok.body());
     }
 }
