@@ -10,7 +10,6 @@ import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
 import graphql.schema.DataFetcher;
-import graphql.schema.GraphQLObjectType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -240,7 +239,10 @@ final class EntityMappingObservation {
                 return invocation.proceed();
             }
             Object target = invocation.getThis();
-            Mapped m = mapped(invocation.getMethod(), target != null ? target : invocation.getMethod());
+            if (target == null) {
+                return invocation.proceed(); // not a bean's method: nothing Spring maps
+            }
+            Mapped m = mapped(invocation.getMethod(), target);
             int size = m.batch ? size(invocation.getArguments(), m.keysArgument) : 1;
             BatchObservation observation = observer.batchStarted(new BatchCall(m.loaderName, m.typename, m.keyShape,
                     m.batch ? FederationMode.BATCHED : FederationMode.DIRECT, size, 0, null));
@@ -392,7 +394,6 @@ final class EntityMappingObservation {
                 InstrumentationFieldFetchParameters parameters, InstrumentationState state) {
             var info = parameters.getExecutionStepInfo();
             if (!"_entities".equals(info.getFieldDefinition().getName())
-                    || !(info.getObjectType() instanceof GraphQLObjectType)
                     || info.getObjectType() != parameters.getEnvironment().getGraphQLSchema().getQueryType()) {
                 return dataFetcher;
             }
