@@ -112,7 +112,7 @@ final class ServeCommand {
                 .modeSwitch(modeSwitch)
                 .adminToken(config.adminToken())
                 .text("/metrics", SubgraphObservability.PROMETHEUS_TYPE, obs::scrape)
-                .get("/health", q -> obs.health())
+                .get("/health", obs::health)
                 .json("/debug/federation", stats::snapshot)
                 .listener(obs.requestListener())
                 .interceptor(obs.tracingInterceptor())

@@ -1,31 +1,31 @@
 package dev.federation.examples.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.federation.core.FederationMode;
+import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationModeSwitch;
 import graphql.ExecutionResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,19 +33,21 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Serves one {@link GraphQlEndpoint} over HTTP with an embedded Jetty 12 server, hardened for traffic that
  * comes from the network.
  *
- * <p>Routes:
+ * <p>Routes (Jetty's {@code PathMappingsHandler}, exact paths):
  * <ul>
  *   <li>{@code POST /graphql} with {@code Content-Type: application/json} (415 otherwise: a browser form or
  *       {@code text/plain} cannot make a cross-site request run, as Apollo Router's CSRF prevention and
@@ -54,30 +56,31 @@ import org.slf4j.MDC;
  *       not such an object);</li>
  *   <li>{@code GET} routes added with {@link Builder#json}, {@link Builder#text} or {@link Builder#get}
  *       (metrics, health, debug statistics);</li>
- *   <li>{@code POST /admin/mode} when a {@link Builder#modeSwitch(FederationModeSwitch) mode switch} is given:
- *       body {@code {"mode": "DIRECT" | "BATCHED", "reason": "..."}}, header
- *       {@code Authorization: Bearer <token>} (the scheme case-insensitive, RFC 6750; the token compared as
- *       sent, in constant time). Refused with 403 when no admin token is configured and with 401 when the
- *       header is missing or wrong.</li>
+ *   <li>{@code POST /admin/mode} when a {@link Builder#modeSwitch(FederationModeSwitch) mode switch} is given,
+ *       and {@code POST /admin/cache/invalidate} when {@link Builder#cacheInvalidation cache invalidation} is:
+ *       both behind {@code Authorization: Bearer <token>} (see {@link AdminRoutes}).</li>
  * </ul>
  *
- * <p>Defences:
+ * <p>Defences, each Jetty's own where Jetty has one:
  * <ul>
- *   <li>an idle timeout ({@link Builder#idleTimeout(Duration)}, default 30 s) closes a connection that sends
- *       nothing, whether its headers are unfinished (slowloris) or it is between requests; a body must
- *       arrive at 1 KB/s at least; connections waiting for bytes hold no thread;</li>
- *   <li>a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from {@code Content-Length} before
- *       anything is read, or as soon as a chunked body passes the limit; headers over 16 KB get 431;</li>
- *   <li>a GraphQL request's body is read whole, without a thread (Jetty's asynchronous read), before the
- *       request takes a slot, and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
- *       then 408 and the connection is closed): a slow or stalled upload holds neither a slot nor a thread;</li>
- *   <li>at most {@link Builder#threads(int)} GraphQL requests run at once (Jetty's {@code QoSHandler}); the
+ *   <li>connector timeouts: an idle timeout ({@link Builder#idleTimeout(Duration)}, default 30 s) closes a
+ *       connection that sends nothing, whether its headers are unfinished (slowloris) or it is between
+ *       requests; a body must arrive at {@value #MIN_BODY_BYTES_PER_SECOND} bytes a second at least; headers
+ *       over 16 KB get 431; connections waiting for bytes hold no thread;</li>
+ *   <li>Jetty's {@code SizeLimitHandler}: a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from
+ *       {@code Content-Length} before anything is read, or as soon as a chunked body passes the limit;</li>
+ *   <li>the body of a {@code POST} route is read whole, without a thread (Jetty's asynchronous read), before
+ *       the request takes a slot, and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
+ *       then 408 and the connection is closed): a slow or stalled upload holds neither a slot nor a thread;
+ *       a malformed body (a bad chunk size) or a client gone mid-body is a 400, never a 500;</li>
+ *   <li>Jetty's {@code QoSHandler}: at most {@link Builder#threads(int)} GraphQL requests run at once; the
  *       next {@link Builder#queue(int)} wait, holding no thread, for at most {@link Builder#queueTimeout};
  *       past the queue or the wait, 503 with {@code Retry-After}. The {@code GET} routes ({@code /health},
  *       {@code /metrics}) do not count against that limit and have threads of their own, so they answer
  *       while {@code /graphql} is saturated;</li>
- *   <li>an exception or an {@code Error} in a handler ends that request with a 500 (no stack trace in the
- *       body) and never a worker thread;</li>
+ *   <li>an exception or an {@code Error} in a route ends that request with a 500 (no stack trace in the
+ *       body) and never a worker thread; every error, Jetty's own included, is a JSON
+ *       {@code {"error": "..."}} that never echoes the request;</li>
  *   <li>the {@link RequestListener}s see only known routes and methods: anything else is {@code other}, so
  *       invented paths and methods add no metric series.</li>
  * </ul>
@@ -120,21 +123,23 @@ public final class SubgraphServer implements AutoCloseable {
     /** Threads kept for the {@code GET} routes and Jetty's own work, beyond the GraphQL ones. */
     static final int EXTRA_THREADS = 12;
     /** The environment variable that holds the admin token. */
-    public static final String ADMIN_TOKEN_VARIABLE = "FEDERATION_ADMIN_TOKEN";
-    private static final long REFUSAL_WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private final java.util.concurrent.atomic.AtomicLong lastRefusalWarn = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong refusedSinceWarn = new java.util.concurrent.atomic.AtomicLong();
-
+    public static final String ADMIN_TOKEN_VARIABLE = AdminRoutes.ADMIN_TOKEN_VARIABLE;
+    /** The GraphQL route. */
+    public static final String GRAPHQL = "/graphql";
+    /** The route that switches the federation mode. */
+    public static final String MODE = "/admin/mode";
     /** The route that invalidates cached entities. */
     public static final String INVALIDATE = "/admin/cache/invalidate";
-    /** Most keys one invalidation call may name. */
-    static final int MAX_INVALIDATED_KEYS = 1_000;
     /** The value the {@link RequestListener}s see for an unknown path or method. */
     public static final String OTHER = "other";
 
     private static final Logger LOG = LoggerFactory.getLogger(SubgraphServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String JSON_TYPE = "application/json";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String JSON_TYPE = "application/json";
+    /** The request attribute holding a {@code POST} route's body, read whole before the route runs. */
+    static final String BODY = SubgraphServer.class.getName() + ".body";
+    /** The request attribute holding the request id. */
+    static final String REQUEST_ID = SubgraphServer.class.getName() + ".requestId";
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST");
 
@@ -148,16 +153,15 @@ public final class SubgraphServer implements AutoCloseable {
     private final int queue;
     private final Duration queueTimeout;
     private final Duration bodyTimeout;
-    private @Nullable QoSHandler qos;
     private final @Nullable FederationModeSwitch modeSwitch;
-    private final dev.federation.core.@Nullable FederatedEntities invalidation;
-    private final byte @Nullable [] adminToken;
+    private final @Nullable FederatedEntities invalidation;
+    private final @Nullable String adminToken;
     private final Map<String, Route> routes;
-    private final Set<String> knownPaths;
     private final List<RequestListener> listeners;
     private final Interceptor interceptor;
     private @Nullable Server server;
     private @Nullable ServerConnector connector;
+    private @Nullable QoSHandler qos;
 
     private SubgraphServer(Builder b) {
         this.name = b.name;
@@ -172,14 +176,8 @@ public final class SubgraphServer implements AutoCloseable {
         this.bodyTimeout = b.bodyTimeout;
         this.modeSwitch = b.modeSwitch;
         this.invalidation = b.invalidation;
-        this.adminToken = b.adminToken == null || b.adminToken.isEmpty() ? null
-                : b.adminToken.getBytes(StandardCharsets.UTF_8);
-        this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
-        Set<String> known = new HashSet<>(b.routes.keySet());
-        known.add("/graphql");
-        known.add("/admin/mode");
-        known.add(INVALIDATE);
-        this.knownPaths = Set.copyOf(known);
+        this.adminToken = b.adminToken;
+        this.routes = Map.copyOf(b.routes);
         this.listeners = List.copyOf(b.listeners);
         this.interceptor = b.interceptor;
     }
@@ -217,7 +215,26 @@ public final class SubgraphServer implements AutoCloseable {
         c.setIdleTimeout(idleTimeout.toMillis());
         c.setAcceptQueueSize(128);
         s.addConnector(c);
-        QoSHandler slots = new QoSHandler(new Dispatcher()) {
+
+        // Routes by exact path; an unmapped path is not handled, and Observed answers 404
+        PathMappingsHandler paths = new PathMappingsHandler();
+        Set<String> posts = new HashSet<>();
+        paths.addMapping(PathSpec.from(GRAPHQL), new GraphqlRoute(endpoint, interceptor));
+        posts.add(GRAPHQL);
+        AdminRoutes admin = new AdminRoutes(adminToken);
+        if (modeSwitch != null) {
+            paths.addMapping(PathSpec.from(MODE), admin.mode(modeSwitch));
+            posts.add(MODE);
+        }
+        if (invalidation != null && !invalidation.caches().isEmpty()) {
+            paths.addMapping(PathSpec.from(INVALIDATE), admin.invalidation(invalidation));
+            posts.add(INVALIDATE);
+        }
+        routes.forEach((path, route) -> paths.addMapping(PathSpec.from(path), new Answering.Get(route)));
+        Set<String> known = new HashSet<>(routes.keySet());
+        known.addAll(posts);
+
+        QoSHandler slots = new QoSHandler(paths) {
             @Override
             protected void reject(Request request, org.eclipse.jetty.server.Response response, Callback callback,
                     int status) {
@@ -233,9 +250,12 @@ public final class SubgraphServer implements AutoCloseable {
         slots.setMaxRequestCount(threads);
         slots.setMaxSuspendedRequestCount(queue);
         slots.setMaxSuspend(queueTimeout);
-        slots.includePath("/graphql");
+        slots.includePath(GRAPHQL);
         slots.includeMethod("POST");
-        s.setHandler(new BodyFirst(slots));
+
+        s.setHandler(new Observed(Set.copyOf(known),
+                new SizeLimitHandler(maxBodyBytes, -1), new BodyFirst(Set.copyOf(posts), slots)));
+        s.setErrorHandler(this::jettyError);
         s.setStopTimeout(0);
         try {
             s.start();
@@ -262,90 +282,6 @@ public final class SubgraphServer implements AutoCloseable {
         return q == null ? 0 : q.getSuspendedRequestCount();
     }
 
-    /** Answers 503 with {@code Retry-After}: no slot and no room to wait, or the wait ran out. */
-    private static void busy(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
-        Response busy = error(503, "too many requests in flight; retry shortly");
-        send(request.getMethod(), response, callback, new Response(busy.status(), busy.contentType(), busy.body(),
-                "1"));
-    }
-
-    /**
-     * Reads a GraphQL request's whole body before anything else, without holding a thread while bytes are
-     * awaited, bounded by the body limit and {@link Builder#bodyTimeout}; then hands the request, its body
-     * in memory, to the next handler (the slots) on a thread of the server. Every other request passes as it
-     * is; a {@code POST /graphql} that declares too large a body or no JSON passes too, and the dispatcher
-     * refuses it unread.
-     */
-    private final class BodyFirst extends Handler.Wrapper {
-        BodyFirst(Handler next) {
-            super(next);
-        }
-
-        @Override
-        public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback)
-                throws Exception {
-            if (!request.getMethod().equals("POST") || !"/graphql".equals(request.getHttpURI().getPath())
-                    || !new Exchange(request).isJson() || request.getLength() > maxBodyBytes
-                    || request.getLength() == 0) {
-                return super.handle(request, response, callback);
-            }
-            Content.Source.asByteArrayAsync(request, maxBodyBytes)
-                    .orTimeout(bodyTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((bytes, error) -> request.getComponents().getExecutor().execute(() -> {
-                        try {
-                            if (error == null) {
-                                if (!super.handle(new BufferedBody(request, bytes), response, callback)) {
-                                    callback.failed(new IllegalStateException("not handled"));
-                                }
-                                return;
-                            }
-                            Throwable cause = error instanceof java.util.concurrent.CompletionException
-                                    && error.getCause() != null ? error.getCause() : error;
-                            // Jetty fails the read with an IllegalStateException once a body passes the limit
-                            Response refused = cause instanceof java.util.concurrent.TimeoutException
-                                    ? error(408, "the body did not arrive within " + bodyTimeout.toMillis() + " ms")
-                                    : cause instanceof IllegalStateException
-                                            ? error(413, "the body is larger than " + maxBodyBytes + " bytes")
-                                            : error(400, "the body could not be read");
-                            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                            send("POST", response, callback, refused);
-                        } catch (Throwable e) {
-                            callback.failed(e);
-                        }
-                    }));
-            return true;
-        }
-    }
-
-    /** A request whose body was read already: it is read again from memory. */
-    private static final class BufferedBody extends Request.Wrapper {
-        private Content.@Nullable Chunk chunk;
-        private final long length;
-
-        BufferedBody(Request request, byte[] body) {
-            super(request);
-            this.chunk = Content.Chunk.from(ByteBuffer.wrap(body), true);
-            this.length = body.length;
-        }
-
-        @Override
-        public long getLength() {
-            return length;
-        }
-
-        @Override
-        public synchronized Content.Chunk read() {
-            Content.Chunk c = chunk;
-            chunk = Content.Chunk.EOF;
-            return c == null ? Content.Chunk.EOF : c;
-        }
-
-        @Override
-        public void demand(Runnable demandCallback) {
-            demandCallback.run();
-        }
-    }
-
     /** The bound port; the requested one until started. */
     public synchronized int port() {
         ServerConnector c = connector;
@@ -359,7 +295,7 @@ public final class SubgraphServer implements AutoCloseable {
 
     /** The GraphQL endpoint URI, e.g. {@code http://127.0.0.1:4001/graphql}. */
     public URI graphqlUri() {
-        return uri().resolve("/graphql");
+        return uri().resolve(GRAPHQL);
     }
 
     /** The name given to the builder. */
@@ -373,6 +309,7 @@ public final class SubgraphServer implements AutoCloseable {
         Server s = server;
         server = null;
         connector = null;
+        qos = null;
         if (s != null) {
             try {
                 s.stop();
@@ -387,8 +324,43 @@ public final class SubgraphServer implements AutoCloseable {
         return "SubgraphServer[" + name + " " + uri() + "]";
     }
 
-    /** Every request: dispatch, answer, tell the listeners; nothing thrown escapes. */
-    private final class Dispatcher extends Handler.Abstract {
+    /** Answers 503 with {@code Retry-After}: no slot and no room to wait, or the wait ran out. */
+    private static void busy(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        Response busy = error(503, "too many requests in flight; retry shortly");
+        send(request, response, callback, new Response(busy.status(), busy.contentType(), busy.body(), "1"));
+    }
+
+    /**
+     * Jetty's error page (a 413 of {@code SizeLimitHandler}, a 400 of the parser), as the routes answer
+     * errors: JSON, and never the request's own text.
+     */
+    private boolean jettyError(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+        int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer code ? code
+                : response.getStatus();
+        String message = switch (status) {
+            case 404 -> "not found";
+            case 413 -> "the body is larger than " + maxBodyBytes + " bytes";
+            default -> status >= 500 ? "internal error"
+                    : String.valueOf(HttpStatus.getMessage(status)).toLowerCase(java.util.Locale.ROOT);
+        };
+        send(request, response, callback, error(status, message));
+        return true;
+    }
+
+    /**
+     * The outermost handler: gives each request its id (MDC and an attribute), answers 404 for what no route
+     * handled and 500 for what a handler threw, and tells the listeners of the status once, when the response
+     * is written (Jetty's error pages and the queue's 503 included).
+     */
+    private final class Observed extends Handler.Wrapper {
+        private final Set<String> knownPaths;
+
+        Observed(Set<String> knownPaths, Handler.Wrapper limits, Handler next) {
+            super(limits);
+            limits.setHandler(next);
+            this.knownPaths = knownPaths;
+        }
+
         @Override
         public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
             long start = System.nanoTime();
@@ -398,334 +370,154 @@ public final class SubgraphServer implements AutoCloseable {
             if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
                 requestId = name + "-" + REQUEST_IDS.incrementAndGet();
             }
-            MDC.put("request_id", requestId);
-            Response answer;
-            Exchange exchange = new Exchange(request);
-            try {
-                answer = dispatch(exchange, method, path == null ? "" : path, requestId);
+            request.setAttribute(REQUEST_ID, requestId);
+            String knownMethod = KNOWN_METHODS.contains(method) ? method : OTHER;
+            String knownPath = path != null && knownPaths.contains(path) ? path : OTHER;
+            Reporting reporting = new Reporting(request, response, knownMethod, knownPath, requestId, start);
+            Callback reported = new Callback() {
+                @Override
+                public void succeeded() {
+                    reporting.report();
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    reporting.report();
+                    callback.failed(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return callback.getInvocationType();
+                }
+            };
+            try (var mdc = org.slf4j.MDC.putCloseable("request_id", requestId)) {
+                if (!super.handle(request, reporting, reported)) {
+                    send(request, reporting, reported, error(404, "not found"));
+                }
             } catch (Throwable e) { // an Error too: this request fails, the worker lives on
-                LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", path)
+                LOG.atError().setCause(e).addKeyValue("request_id", requestId).addKeyValue("path", knownPath)
                         .log("request failed");
-                answer = error(500, "internal error");
-            }
-            try {
-                if (exchange.unreadBody()) {
-                    // answered without reading the body (415, 413, 405...): the connection cannot be reused
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                if (!reporting.isCommitted()) {
+                    send(request, reporting, reported, error(500, "internal error"));
+                } else {
+                    reported.failed(e);
                 }
-                send(method, response, callback, answer);
-            } catch (Throwable e) {
-                callback.failed(e);
-            } finally {
-                long nanos = System.nanoTime() - start;
-                String knownMethod = KNOWN_METHODS.contains(method) ? method : OTHER;
-                String knownPath = path != null && knownPaths.contains(path) ? path : OTHER;
-                for (RequestListener l : listeners) {
-                    try {
-                        l.completed(knownMethod, knownPath, answer.status(), nanos);
-                    } catch (RuntimeException e) {
-                        LOG.warn("request listener failed", e);
-                    }
-                }
-                LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
-                        .addKeyValue("http_method", knownMethod).addKeyValue("path", knownPath)
-                        .addKeyValue("status", answer.status())
-                        .addKeyValue("duration_ms", nanos / 1_000_000.0)
-                        .log("{} {} {}", knownMethod, knownPath, answer.status());
-                MDC.remove("request_id");
             }
             return true;
         }
     }
 
-    /** What the routes read of a request. */
-    private final class Exchange {
-        final Request request;
-        boolean bodyRead;
+    /** Tells the listeners of a request's status once: at its last write, or when it ends unwritten. */
+    private final class Reporting extends org.eclipse.jetty.server.Response.Wrapper {
+        private final AtomicBoolean reported = new AtomicBoolean();
+        private final String method;
+        private final String path;
+        private final String requestId;
+        private final long start;
 
-        Exchange(Request request) {
-            this.request = request;
-        }
-
-        /** Whether the request may carry a body that nobody read. */
-        boolean unreadBody() {
-            return !bodyRead && request.getLength() != 0;
-        }
-
-        @Nullable String header(String name) {
-            return request.getHeaders().get(name);
-        }
-
-        Map<String, String> query() {
-            return queryParameters(request.getHttpURI().getQuery());
+        Reporting(Request request, org.eclipse.jetty.server.Response response, String method, String path,
+                String requestId, long start) {
+            super(request, response);
+            this.method = method;
+            this.path = path;
+            this.requestId = requestId;
+            this.start = start;
         }
 
-        /** Whether the body is declared JSON ({@code application/json}, parameters allowed). */
-        boolean isJson() {
-            String type = header("Content-Type");
-            if (type == null) {
-                return false;
+        @Override
+        public void write(boolean last, @Nullable ByteBuffer content, Callback callback) {
+            if (last) {
+                report();
             }
-            int semicolon = type.indexOf(';');
-            String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
-            return media.equalsIgnoreCase(JSON_TYPE);
+            super.write(last, content, callback);
         }
 
-        /** The body, or {@code null} when it is larger than the limit (decided before reading it whole). */
-        byte @Nullable [] body() throws IOException {
-            long declared = request.getLength();
-            if (declared > maxBodyBytes) {
-                return null;
+        void report() {
+            if (!reported.compareAndSet(false, true)) {
+                return;
             }
-            InputStream in = Content.Source.asInputStream(request);
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                return null;
+            long nanos = System.nanoTime() - start;
+            int status = getStatus();
+            for (RequestListener l : listeners) {
+                try {
+                    l.completed(method, path, status, nanos);
+                } catch (RuntimeException e) {
+                    LOG.warn("request listener failed", e);
+                }
             }
-            bodyRead = true;
-            return bytes;
+            LOG.atDebug().addKeyValue("operation", "http_request").addKeyValue("request_id", requestId)
+                    .addKeyValue("http_method", method).addKeyValue("path", path).addKeyValue("status", status)
+                    .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                    .log("{} {} {}", method, path, status);
         }
-
-        Map<String, String> lowercaseHeaders() {
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (HttpField f : request.getHeaders()) {
-                headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
-            }
-            return headers;
-        }
-    }
-
-    private Response dispatch(Exchange exchange, String method, String path, String requestId)
-            throws IOException {
-        if (path.equals("/graphql")) {
-            if (!method.equals("POST")) {
-                return error(405, "use POST with a JSON body");
-            }
-            if (!exchange.isJson()) {
-                return error(415, "the body must be sent as Content-Type: application/json");
-            }
-            return graphql(exchange, requestId);
-        }
-        if (path.equals("/admin/mode")) {
-            if (modeSwitch == null) {
-                return error(404, "not found");
-            }
-            if (!method.equals("POST")) {
-                return error(405, "use POST");
-            }
-            return adminMode(exchange, modeSwitch);
-        }
-        if (path.equals(INVALIDATE)) {
-            if (invalidation == null || invalidation.caches().isEmpty()) {
-                return error(404, "not found");
-            }
-            if (!method.equals("POST")) {
-                return error(405, "use POST");
-            }
-            return invalidate(exchange, invalidation);
-        }
-        Route route = routes.get(path);
-        if (route == null) {
-            return error(404, "not found");
-        }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            return error(405, "use GET");
-        }
-        return route.handle(exchange.query());
-    }
-
-    private Response graphql(Exchange exchange, String requestId) throws IOException {
-        byte[] raw = exchange.body();
-        if (raw == null) {
-            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
-        }
-        Map<String, Object> body;
-        try {
-            body = JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
-            });
-        } catch (IOException | IllegalArgumentException e) {
-            return error(400, "the body must be a JSON object with a 'query'");
-        }
-        Object query = body == null ? null : body.get("query");
-        if (!(query instanceof String)) {
-            return error(400, "the body must be a JSON object with a string 'query'");
-        }
-        Object vars = body.get("variables");
-        if (vars != null && !(vars instanceof Map)) {
-            return error(400, "'variables' must be a JSON object");
-        }
-        Object op = body.get("operationName");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> variables = vars == null ? Map.of() : (Map<String, Object>) vars;
-        Map<String, String> headers = exchange.lowercaseHeaders();
-        headers.put("x-request-id", requestId);
-        Map<String, String> h = Collections.unmodifiableMap(headers);
-        String operationName = op instanceof String ? (String) op : null;
-        ExecutionResult result = interceptor.around(h,
-                () -> endpoint.execute((String) query, variables, operationName, h));
-        return Response.compactJson(200, result.toSpecification());
-    }
-
-    /** {@code null} when the request carries the admin token, else the answer that refuses it. */
-    private @Nullable Response refused(Exchange exchange, String operation) {
-        if (adminToken == null) {
-            return error(403, "the admin endpoint is disabled: set " + ADMIN_TOKEN_VARIABLE);
-        }
-        String auth = exchange.header("Authorization");
-        String prefix = "Bearer ";
-        // the scheme is case-insensitive (RFC 6750 via RFC 7235); the token is compared exactly as sent
-        if (auth == null || !auth.regionMatches(true, 0, prefix, 0, prefix.length())
-                || !MessageDigest.isEqual(adminToken,
-                        auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8))) {
-            long now = System.nanoTime();
-            long refusedSinceLast = refusedSinceWarn.incrementAndGet();
-            long last = lastRefusalWarn.get();
-            // one WARN a minute at most, with how many were refused since: a client that hammers the admin routes
-            // must not write a line per request
-            if ((last == 0 || now - last >= REFUSAL_WARN_INTERVAL_NANOS) && lastRefusalWarn.compareAndSet(last, now)) {
-                long count = refusedSinceWarn.getAndSet(0);
-                LOG.atWarn().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
-                        .addKeyValue("request_id", MDC.get("request_id")).addKeyValue("refused", count)
-                        .log("{} refused: missing or wrong token ({} refused admin calls in the last minute at most)",
-                                operation, count);
-            } else {
-                LOG.atDebug().addKeyValue("operation", operation).addKeyValue("outcome", "refused")
-                        .addKeyValue("request_id", MDC.get("request_id"))
-                        .log("{} refused: missing or wrong token", operation);
-            }
-            return error(401, "missing or wrong admin token");
-        }
-        return null;
     }
 
     /**
-     * {@code POST /admin/cache/invalidate} with {@code {"typename": "Product", "keys": [{"id": "7"}]}} (key fields
-     * as in a representation; at most {@value #MAX_INVALIDATED_KEYS}) or {@code {"typename": "Product"}} for all
-     * of the type; on every replica when the cache is shared.
+     * Reads the body of a {@code POST} route whole before anything else (the {@code POST /graphql} of JSON
+     * only: any other is refused unread), without holding a thread while bytes are awaited, bounded by the
+     * size limit and {@link Builder#bodyTimeout}; then hands the request, its body in the {@link #BODY}
+     * attribute, to the next handler (the slots) on a thread of the server. Every other request passes as it
+     * is.
      */
-    private Response invalidate(Exchange exchange, dev.federation.core.FederatedEntities entities)
-            throws IOException {
-        Response refused = refused(exchange, "admin_cache_invalidate");
-        if (refused != null) {
-            return refused;
+    private final class BodyFirst extends Handler.Wrapper {
+        private final Set<String> postRoutes;
+
+        BodyFirst(Set<String> postRoutes, Handler next) {
+            super(next);
+            this.postRoutes = postRoutes;
         }
-        byte[] raw = exchange.body();
-        if (raw == null) {
-            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
-        }
-        if (!exchange.isJson()) {
-            return error(415, "the body must be sent as Content-Type: application/json");
-        }
-        Map<String, Object> body;
-        try {
-            body = JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
-            });
-        } catch (IOException | IllegalArgumentException e) {
-            body = null;
-        }
-        Object typename = body == null ? null : body.get("typename");
-        Object keys = body == null ? null : body.get("keys");
-        if (!(typename instanceof String) || (keys != null && !(keys instanceof List))) {
-            return error(400, "the body must be {\"typename\": \"Product\", \"keys\": [{\"id\": \"7\"}]} "
-                    + "or {\"typename\": \"Product\"}");
-        }
-        String type = (String) typename;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("typename", shortened(type));
-        try {
-            if (keys == null) {
-                entities.invalidateAll(type);
-                out.put("invalidated", "all");
-            } else {
-                List<?> list = (List<?>) keys;
-                if (list.size() > MAX_INVALIDATED_KEYS) {
-                    return error(400, "at most " + MAX_INVALIDATED_KEYS + " keys in one call");
-                }
-                for (Object k : list) { // all checked before any is dropped
-                    if (!(k instanceof Map)) {
-                        return error(400, "each key must be an object of key fields, e.g. {\"id\": \"7\"}");
-                    }
-                }
-                for (Object k : list) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> fields = (Map<String, Object>) k;
-                    entities.invalidate(type, fields);
-                }
-                out.put("invalidated", list.size());
+
+        @Override
+        public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback)
+                throws Exception {
+            String path = request.getHttpURI().getPath();
+            if (!request.getMethod().equals("POST") || !postRoutes.contains(path)
+                    || (path.equals(GRAPHQL) && !Answering.isJson(request))) {
+                return super.handle(request, response, callback);
             }
-        } catch (IllegalArgumentException e) {
-            return error(400, shortened(e.getMessage()));
+            Content.Source.asByteArrayAsync(request, maxBodyBytes)
+                    .orTimeout(bodyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((bytes, error) -> request.getComponents().getExecutor().execute(() -> {
+                        try {
+                            if (error == null) {
+                                request.setAttribute(BODY, bytes);
+                                if (!super.handle(request, response, callback)) {
+                                    send(request, response, callback, error(404, "not found"));
+                                }
+                                return;
+                            }
+                            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                            send(request, response, callback, unreadable(error));
+                        } catch (Throwable e) {
+                            LOG.atError().setCause(e).addKeyValue("request_id", request.getAttribute(REQUEST_ID))
+                                    .log("request failed");
+                            callback.failed(e);
+                        }
+                    }));
+            return true;
         }
-        LOG.atInfo().addKeyValue("operation", "admin_cache_invalidate")
-                .addKeyValue("request_id", MDC.get("request_id")).addKeyValue("typename", shortened(type))
-                .log("cache of {} invalidated by admin: {}", shortened(type), out.get("invalidated"));
-        return Response.json(200, out);
+
+        /** What a body that could not be read is answered: the client's mistake, never a 500. */
+        private Response unreadable(Throwable error) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
+                return error(408, "the body did not arrive within " + bodyTimeout.toMillis() + " ms");
+            }
+            // SizeLimitHandler fails the read with a 413 once a chunked body passes the limit; the read's own
+            // limit fails it with an IllegalStateException
+            if (cause instanceof IllegalStateException
+                    || (cause instanceof HttpException h && h.getCode() == 413)) {
+                return error(413, "the body is larger than " + maxBodyBytes + " bytes");
+            }
+            return error(400, "the body could not be read");
+        }
     }
 
-    private static String shortened(@Nullable String s) {
-        String v = String.valueOf(s).replaceAll("[^\\x20-\\x7E]", "?");
-        return v.length() > 200 ? v.substring(0, 200) + "..." : v;
-    }
-
-    private Response adminMode(Exchange exchange, FederationModeSwitch modeSwitch) throws IOException {
-        Response refused = refused(exchange, "admin_mode");
-        if (refused != null) {
-            return refused;
-        }
-        byte[] raw = exchange.body();
-        if (raw == null) {
-            return error(413, "the body is larger than " + maxBodyBytes + " bytes");
-        }
-        if (raw.length > 0 && !exchange.isJson()) {
-            return error(415, "the body must be sent as Content-Type: application/json");
-        }
-        Map<String, Object> body;
-        try {
-            body = raw.length == 0 ? Map.of() : JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
-            });
-        } catch (IOException | IllegalArgumentException e) {
-            return error(400, "the body must be a JSON object {\"mode\": \"DIRECT\" | \"BATCHED\"}");
-        }
-        Object m = body == null ? null : body.get("mode");
-        if (m == null) {
-            m = exchange.query().get("mode");
-        }
-        FederationMode mode;
-        try {
-            mode = FederationMode.valueOf(String.valueOf(m).trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return error(400, "'mode' must be DIRECT or BATCHED");
-        }
-        Object r = body == null ? null : body.get("reason");
-        String reason = "admin" + (r instanceof String && !((String) r).isBlank() ? ": " + r : "");
-        FederationMode previous = modeSwitch.set(mode, reason);
-        LOG.atWarn().addKeyValue("operation", "admin_mode")
-                .addKeyValue("outcome", previous == mode ? "unchanged" : "switched")
-                .addKeyValue("request_id", MDC.get("request_id"))
-                .addKeyValue("from", previous.name()).addKeyValue("to", mode.name())
-                .log("federation mode set to {} by admin", mode);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("previous", previous.name());
-        out.put("mode", mode.name());
-        out.put("reason", reason);
-        return Response.json(200, out);
-    }
-
-    private static Map<String, String> queryParameters(@Nullable String rawQuery) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.putIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static void send(String method, org.eclipse.jetty.server.Response response, Callback callback,
+    /** Writes {@code answer} (no body for {@code HEAD}). */
+    static void send(Request request, org.eclipse.jetty.server.Response response, Callback callback,
             Response answer) {
         byte[] body = answer.body();
         response.setStatus(answer.status());
@@ -735,14 +527,15 @@ public final class SubgraphServer implements AutoCloseable {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, answer.retryAfterSeconds());
         }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        if (method.equals("HEAD") || body.length == 0) {
+        if (request.getMethod().equals("HEAD") || body.length == 0) {
             response.write(true, null, callback);
         } else {
             response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 
-    private static Response error(int status, String message) {
+    /** A JSON error {@code {"error": message}}. */
+    static Response error(int status, String message) {
         return Response.json(status, Map.of("error", message));
     }
 
@@ -794,15 +587,11 @@ public final class SubgraphServer implements AutoCloseable {
         }
     }
 
-    /** A {@code GET} route. */
+    /** A {@code GET} route (also answers {@code HEAD}, without the body). */
     @FunctionalInterface
     public interface Route {
-        /**
-         * The response.
-         *
-         * @param queryParameters the decoded query parameters, first value of each
-         */
-        Response handle(Map<String, String> queryParameters);
+        /** The response. */
+        Response handle();
     }
 
     /**
@@ -844,10 +633,10 @@ public final class SubgraphServer implements AutoCloseable {
         private Duration queueTimeout = DEFAULT_QUEUE_TIMEOUT;
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private @Nullable FederationModeSwitch modeSwitch;
-        private dev.federation.core.@Nullable FederatedEntities invalidation;
+        private @Nullable FederatedEntities invalidation;
         private @Nullable String adminToken;
         private final Map<String, Route> routes = new LinkedHashMap<>();
-        private final List<RequestListener> listeners = new java.util.ArrayList<>();
+        private final List<RequestListener> listeners = new ArrayList<>();
         private Interceptor interceptor = Interceptor.none();
 
         private Builder(GraphQlEndpoint endpoint) {
@@ -946,7 +735,7 @@ public final class SubgraphServer implements AutoCloseable {
          * Enables {@code POST /admin/cache/invalidate} (behind the admin token) on these entities' cross-request
          * caches, when they have one.
          */
-        public Builder cacheInvalidation(dev.federation.core.FederatedEntities entities) {
+        public Builder cacheInvalidation(FederatedEntities entities) {
             this.invalidation = Objects.requireNonNull(entities, "entities");
             return this;
         }
@@ -970,8 +759,8 @@ public final class SubgraphServer implements AutoCloseable {
         public Builder get(String path, Route route) {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(route, "route");
-            if (!path.startsWith("/") || path.equals("/graphql") || path.equals("/admin/mode")
-                    || path.equals(INVALIDATE)) {
+            if (!path.startsWith("/") || path.equals(GRAPHQL) || path.equals(MODE) || path.equals(INVALIDATE)
+                    || path.contains("*")) {
                 throw new IllegalArgumentException("path must start with / and not be a built-in route: " + path);
             }
             if (routes.putIfAbsent(path, route) != null) {
@@ -983,14 +772,14 @@ public final class SubgraphServer implements AutoCloseable {
         /** Adds a {@code GET} route answering {@code value.get()} as JSON (status 200). */
         public Builder json(String path, Supplier<?> value) {
             Objects.requireNonNull(value, "value");
-            return get(path, q -> Response.json(200, value.get()));
+            return get(path, () -> Response.json(200, value.get()));
         }
 
         /** Adds a {@code GET} route answering {@code body.get()} as text of {@code contentType} (status 200). */
         public Builder text(String path, String contentType, Supplier<String> body) {
             Objects.requireNonNull(contentType, "contentType");
             Objects.requireNonNull(body, "body");
-            return get(path, q -> Response.text(200, contentType, body.get()));
+            return get(path, () -> Response.text(200, contentType, body.get()));
         }
 
         /** Adds a listener told of each request. */

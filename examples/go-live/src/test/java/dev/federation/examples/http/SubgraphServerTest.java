@@ -178,6 +178,37 @@ class SubgraphServerTest {
         assertThat(response.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void jettysOwnRefusalsAreJsonAndReachTheListeners() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SubgraphServer server = SubgraphServer.builder(users).name("limits").maxBodyBytes(1_000)
+                .json("/health", () -> java.util.Map.of("status", "up"))
+                .listener((method, path, status, nanos) -> seen.add(method + " " + path + " " + status))
+                .build().start()) {
+            // SizeLimitHandler refuses from Content-Length; the error page is the routes' JSON, not Jetty's HTML
+            HttpResponse<String> large = post(server.graphqlUri(), "{\"query\":\"" + "x".repeat(2_000) + "\"}", null);
+            assertThat(large.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(large.body()).get("error").asText()).isEqualTo(
+                    "the body is larger than 1000 bytes");
+            // PathMappingsHandler maps nothing here: 404, as JSON
+            HttpResponse<String> nowhere = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/nowhere")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(nowhere.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(nowhere.body()).get("error").asText()).isEqualTo("not found");
+            // a GET route answers HEAD without a body and refuses POST
+            HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(post(server.uri().resolve("/health"), "{}", null).statusCode()).isEqualTo(405);
+            assertThat(HTTP.send(HttpRequest.newBuilder(server.graphqlUri()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+            // each listener call happens before the answer is written: all are here now
+            assertThat(seen).containsExactly("POST /graphql 413", "GET other 404", "HEAD /health 200",
+                    "POST /health 405", "GET /graphql 405");
+        }
+    }
+
     private static HttpResponse<String> post(URI uri, String body, String authorization)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
