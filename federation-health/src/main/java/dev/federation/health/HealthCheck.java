@@ -1,6 +1,5 @@
 package dev.federation.health;
 
-import dev.federation.core.FederationViews;
 
 /**
  * One number judged by a health check. Public API.

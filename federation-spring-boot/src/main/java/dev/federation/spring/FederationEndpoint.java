@@ -3,7 +3,7 @@ package dev.federation.spring;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationStatistics;
-import dev.federation.core.FederationViews;
+import dev.federation.health.FederationViews;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -505,7 +505,7 @@ class RedisEntityCacheTest {
                 .functionCounter().count()).isEqualTo(4);
         assertThat(registry.get("federation.cache.remote.available").gauge().value()).isEqualTo(1);
         assertThat(registry.get("federation.cache.remote.commands").functionTimer().count()).isEqualTo(1);
-        assertThat(dev.federation.core.FederationViews.cacheStats(b.entities).toString())
+        assertThat(dev.federation.health.FederationViews.cacheStats(b.entities).toString())
                 .contains("redis={size=-1, hits=4").contains("available=true");
     }
 

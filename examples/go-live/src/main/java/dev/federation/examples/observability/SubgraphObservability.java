@@ -1,7 +1,7 @@
 package dev.federation.examples.observability;
 
 import dev.federation.core.FederationModeSwitch;
-import dev.federation.core.FederationViews;
+import dev.federation.health.FederationViews;
 import dev.federation.core.observer.FederationObserver;
 import dev.federation.examples.http.SubgraphServer;
 import dev.federation.examples.subgraphs.ParsedDocuments;

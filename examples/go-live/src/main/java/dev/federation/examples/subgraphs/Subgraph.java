@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationStatistics;
-import dev.federation.core.FederationViews;
+import dev.federation.health.FederationViews;
 import dev.federation.examples.db.Database;
 import dev.federation.examples.db.SqlStatistics;
 import dev.federation.examples.http.GraphQlEndpoint;

@@ -1,5 +1,9 @@
-package dev.federation.core;
+package dev.federation.health;
 
+import dev.federation.core.EntityType;
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationOptions;
+import dev.federation.core.FederationStatistics;
 import dev.federation.core.cache.EntityCache;
 import dev.federation.core.cache.EntityCacheStats;
 import dev.federation.core.observer.LoadOutcome;
@@ -20,7 +24,9 @@ import java.util.Set;
  *   <li>{@link #cacheStats}: the cross-request caches' statistics.</li>
  * </ul>
  *
- * <p>Public API.
+ * <p>Core keeps the typed snapshots ({@link FederationStatistics.Snapshot},
+ * {@link dev.federation.core.cache.EntityCacheStats}); this class, next to the health report that the same
+ * endpoints serve, renders them. Public API.
  */
 public final class FederationViews {
 

@@ -1,30 +1,53 @@
-package dev.federation.core;
+package dev.federation.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.federation.core.EntityBatchLoader;
+import dev.federation.core.EntityCacheOptions;
+import dev.federation.core.EntityType;
+import dev.federation.core.FederatedEntities;
+import dev.federation.core.FederationMode;
+import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationStatistics;
+import dev.federation.testkit.EntitiesSubgraph;
+import graphql.schema.idl.RuntimeWiring;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The three debug views after real {@code _entities} traffic. */
+/** The three debug views after real {@code _entities} traffic through a federation-jvm schema. */
 class FederationViewsTest {
+
+    record User(String id, String name) {
+    }
 
     @Test
     void viewsShowTheBatchesTheLimitsAndTheCaches() {
         FederationStatistics stats = new FederationStatistics();
-        TestSubgraph.Backend backend = new TestSubgraph.Backend();
+        AtomicLong backendCalls = new AtomicLong();
         FederatedEntities entities = FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
                 .observer(stats)
-                .entity(EntityType.named("User")
-                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.mapped(backend::users))
+                .entity(EntityType.named("User").javaClass(User.class)
+                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, User>mapped((List<String> ids) -> {
+                            backendCalls.incrementAndGet();
+                            Map<String, User> out = new LinkedHashMap<>();
+                            ids.forEach(id -> out.put(id, new User(id, "User " + id)));
+                            return out;
+                        }))
                         .cache(EntityCacheOptions.of(100, Duration.ofMinutes(1)))
                         .build())
                 .build();
-        TestSubgraph s = new TestSubgraph(entities);
-        s.entities(TestSubgraph.users(0, 10), "...on User{id}");
-        s.entities(TestSubgraph.users(0, 10), "...on User{id}");
+        EntitiesSubgraph subgraph = EntitiesSubgraph.of(
+                EntitiesSubgraph.resource(FederationViewsTest.class, "/health-schema.graphql"),
+                RuntimeWiring.newRuntimeWiring().build(), entities.fetcher(), entities.typeResolver(), in -> in);
+        subgraph.entities(EntitiesSubgraph.reps("User", "u", 0, 10), "...on User{id}");
+        subgraph.entities(EntitiesSubgraph.reps("User", "u", 0, 10), "...on User{id}");
+        assertThat(backendCalls).hasValue(1);
 
         Map<String, Object> federation = FederationViews.federation(entities, stats);
         assertThat(federation).containsEntry("mode", "BATCHED").containsEntry("loads", 20L)
