@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The users and reviews tables through Spring JDBC: each method is one SQL statement. */
+/** The users and reviews tables through Spring JDBC: each method is one SQL statement, counted as it is sent. */
 @Repository
 public class UserRepository {
 
@@ -21,15 +21,22 @@ public class UserRepository {
     public static final String SELECT_REVIEWS = "SELECT id, user_id, body, stars FROM reviews WHERE user_id IN (:ids) ORDER BY id";
 
     private final JdbcClient jdbc;
+    private final SqlStatements statements;
 
-    public UserRepository(JdbcClient jdbc) {
+    public UserRepository(JdbcClient jdbc, SqlStatements statements) {
         this.jdbc = jdbc;
+        this.statements = statements;
+    }
+
+    private JdbcClient.StatementSpec sql(String statement) {
+        statements.sent(statement);
+        return jdbc.sql(statement);
     }
 
     /** The users of {@code ids}, by id (absent when there is none). */
     public Map<Long, User> findByIds(List<Long> ids) {
         Map<Long, User> out = new LinkedHashMap<>(ids.size() * 2);
-        jdbc.sql(SELECT_BATCH).param("ids", ids)
+        sql(SELECT_BATCH).param("ids", ids)
                 .query((rs, n) -> new User(rs.getLong(1), rs.getString(2), rs.getString(3)))
                 .list()
                 .forEach(u -> out.put(u.id(), u));
@@ -38,7 +45,7 @@ public class UserRepository {
 
     /** One user, or {@code null}. */
     public @Nullable User findById(Long id) {
-        return jdbc.sql(SELECT_ONE).param("id", id)
+        return sql(SELECT_ONE).param("id", id)
                 .query((rs, n) -> new User(rs.getLong(1), rs.getString(2), rs.getString(3)))
                 .optional().orElse(null);
     }
@@ -47,7 +54,7 @@ public class UserRepository {
     public Map<Long, List<Review>> reviewsByUsers(Collection<Long> userIds) {
         Map<Long, List<Review>> out = new LinkedHashMap<>();
         userIds.forEach(id -> out.put(id, new ArrayList<>()));
-        jdbc.sql(SELECT_REVIEWS).param("ids", userIds)
+        sql(SELECT_REVIEWS).param("ids", userIds)
                 .query((rs, n) -> new Review(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
                 .list()
                 .forEach(r -> out.get(r.userId()).add(r));
