@@ -47,18 +47,9 @@ public class BackendLatencyBenchmark extends TrialState {
     public String impl = Subgraphs.LIBRARY;
 
     @Override
-    protected String impl() {
-        return impl;
-    }
-
-    @Override
-    protected Workload newWorkload() {
-        return Workload.of(representations, types);
-    }
-
-    @Override
-    protected Backend newBackend() {
-        return Backend.withLatency(LATENCY);
+    protected Trial start() {
+        workload = Workload.of(representations, types);
+        return Trial.start(impl, Backend.withLatency(LATENCY), workload);
     }
 
     /** One {@code _entities} call, waited for. */

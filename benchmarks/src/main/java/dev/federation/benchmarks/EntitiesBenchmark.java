@@ -45,18 +45,9 @@ public class EntitiesBenchmark extends TrialState {
     public String impl = Subgraphs.LIBRARY;
 
     @Override
-    protected String impl() {
-        return impl;
-    }
-
-    @Override
-    protected Workload newWorkload() {
-        return Workload.of(representations, types);
-    }
-
-    @Override
-    protected Backend newBackend() {
-        return Backend.inMemory();
+    protected Trial start() {
+        workload = Workload.of(representations, types);
+        return Trial.start(impl, Backend.inMemory(), workload);
     }
 
     /** One {@code _entities} call. */

@@ -42,18 +42,9 @@ public class GatewayWorkloadBenchmark extends TrialState {
     public String impl = Subgraphs.LIBRARY;
 
     @Override
-    protected String impl() {
-        return impl;
-    }
-
-    @Override
-    protected Workload newWorkload() {
-        return Workload.posts(posts, types);
-    }
-
-    @Override
-    protected Backend newBackend() {
-        return Backend.inMemoryCountingByThread();
+    protected Trial start() {
+        workload = Workload.posts(posts, types);
+        return Trial.start(impl, Backend.inMemoryCountingByThread(), workload);
     }
 
     /** One {@code _entities} call for the page. */

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What the benchmarks of one {@code _entities} call share: the {@link Trial} of one implementation on one
  * {@link Workload}, started (and its answers checked) before the measurement and closed after it. A subclass
- * names the implementation (its own {@code @Param}), the workload and the backend.
+ * names the implementation (its own {@code @Param}), the workload and the backend in {@link #start()}.
  *
  * <p>Public and abstract because JMH generates subclasses of its subclasses.
  */
@@ -21,20 +21,16 @@ public abstract class TrialState {
     /** The call it is measured on. */
     protected Workload workload = Workload.of(1, 1);
 
-    /** The implementation, by its {@link Subgraphs} name. */
-    protected abstract String impl();
-
-    /** The call to measure, from the subclass's parameters. */
-    protected abstract Workload newWorkload();
-
-    /** The backend the implementation calls. */
-    protected abstract Backend newBackend();
+    /**
+     * Sets {@link #workload} from the subclass's parameters and starts its implementation on it with
+     * {@link Trial#start}, which checks that it answers the expected entities.
+     */
+    protected abstract Trial start();
 
     /** Builds the implementation and checks that it answers the expected entities. */
     @Setup(Level.Trial)
     public void setUp() {
-        workload = newWorkload();
-        trial = Trial.start(impl(), newBackend(), workload);
+        trial = start();
     }
 
     /** Releases the implementation and the backend. */

@@ -534,12 +534,7 @@ class FederationHealthMonitorTest {
                     .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
                     .scheduler(scheduler)
                     .heapSampler(heapSampler)
-                    .listener(new HealthListener() {
-                        @Override
-                        public void checked(HealthReport report) {
-                            checks.countDown();
-                        }
-                    })
+                    .listener(countingDown(checks))
                     .build()
                     .start();
             assertThat(checks.await(10, TimeUnit.SECONDS)).isTrue();
@@ -557,12 +552,7 @@ class FederationHealthMonitorTest {
         CountDownLatch checks = new CountDownLatch(1);
         monitor = FederationHealthMonitor.builder(metrics.healthWindow(), modeSwitch)
                 .config(HealthMonitorConfig.custom().checkInterval(Duration.ofMillis(20)).build())
-                .listener(new HealthListener() {
-                    @Override
-                    public void checked(HealthReport report) {
-                        checks.countDown();
-                    }
-                })
+                .listener(countingDown(checks))
                 .build()
                 .start();
         assertThat(checks.await(10, TimeUnit.SECONDS)).isTrue();
@@ -592,5 +582,15 @@ class FederationHealthMonitorTest {
         assertThat(d.effectivenessThreshold()).isEqualTo(0.60);
         assertThat(d.criticalChecksToRollBack()).isEqualTo(2);
         assertThat(d.coolDown()).isNull();
+    }
+
+    /** A listener counting {@code checks} down at each check. */
+    private static HealthListener countingDown(CountDownLatch checks) {
+        return new HealthListener() {
+            @Override
+            public void checked(HealthReport report) {
+                checks.countDown();
+            }
+        };
     }
 }

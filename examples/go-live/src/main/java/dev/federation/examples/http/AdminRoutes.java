@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Request;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,24 +54,24 @@ final class AdminRoutes {
 
     /** {@code POST /admin/mode} on {@code modeSwitch}. */
     Answering mode(FederationModeSwitch modeSwitch) {
-        return new Answering("POST") {
-            @Override
-            Response answer(Request request) throws IOException {
-                Response refused = refused(request, "admin_mode");
-                return refused != null ? refused : notJson(request) != null ? notJson(request)
-                        : switchMode(request, modeSwitch);
-            }
-        };
+        return guarded("admin_mode", request -> switchMode(request, modeSwitch));
     }
 
     /** {@code POST /admin/cache/invalidate} on the caches of {@code entities}. */
     Answering invalidation(FederatedEntities entities) {
+        return guarded("admin_cache_invalidate", request -> invalidate(request, entities));
+    }
+
+    /** A {@code POST} route running {@code route} for a request with the token and a JSON body (or none). */
+    private Answering guarded(String operation, Function<Request, Response> route) {
         return new Answering("POST") {
             @Override
-            Response answer(Request request) throws IOException {
-                Response refused = refused(request, "admin_cache_invalidate");
-                return refused != null ? refused : notJson(request) != null ? notJson(request)
-                        : invalidate(request, entities);
+            Response answer(Request request) {
+                Response refused = refused(request, operation);
+                if (refused == null) {
+                    refused = notJson(request);
+                }
+                return refused != null ? refused : route.apply(request);
             }
         };
     }

@@ -64,35 +64,24 @@ class GatewayEndToEndTest {
     @Test
     void gatewayAnswersPostsWithAuthorsAndProductsInOneBatchPerSubgraph() throws Exception {
         setMode(FederationMode.BATCHED);
-        Counts before = usersCounts();
 
-        JsonNode posts = queryGateway();
+        Counts sent = pageOfPostsThroughTheGateway();
 
-        assertPosts(posts);
-        Counts after = usersCounts();
-        assertThat(after.entitiesCalls - before.entitiesCalls).as("_entities calls to users").isEqualTo(1);
-        assertThat(after.lastCallRepresentations).as("representations in that call").isEqualTo(100);
-        assertThat(after.sqlTotal - before.sqlTotal).as("SQL statements run by users").isEqualTo(1);
-        assertThat(after.sqlBatch - before.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isEqualTo(1);
-        assertThat(after.batchedLoads - before.batchedLoads).as("User loads served by the batch").isEqualTo(100);
-        assertThat(after.batchCalls - before.batchCalls).as("User batch calls").isEqualTo(1);
+        assertThat(sent.sqlTotal).as("SQL statements run by users").isEqualTo(1);
+        assertThat(sent.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isEqualTo(1);
+        assertThat(sent.batchedLoads).as("User loads served by the batch").isEqualTo(100);
+        assertThat(sent.batchCalls).as("User batch calls").isEqualTo(1);
     }
 
     @Test
     void gatewayAnswersTheSameInDirectModeWithOneSqlQueryPerRepresentation() throws Exception {
         setMode(FederationMode.DIRECT);
         try {
-            Counts before = usersCounts();
+            Counts sent = pageOfPostsThroughTheGateway();
 
-            JsonNode posts = queryGateway();
-
-            assertPosts(posts);
-            Counts after = usersCounts();
-            assertThat(after.entitiesCalls - before.entitiesCalls).as("_entities calls to users").isEqualTo(1);
-            assertThat(after.lastCallRepresentations).as("representations in that call").isEqualTo(100);
-            assertThat(after.sqlTotal - before.sqlTotal).as("SQL statements run by users").isEqualTo(100);
-            assertThat(after.sqlOne - before.sqlOne).as(UsersSubgraph.SELECT_ONE).isEqualTo(100);
-            assertThat(after.sqlBatch - before.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isZero();
+            assertThat(sent.sqlTotal).as("SQL statements run by users").isEqualTo(100);
+            assertThat(sent.sqlOne).as(UsersSubgraph.SELECT_ONE).isEqualTo(100);
+            assertThat(sent.sqlBatch).as(UsersSubgraph.SELECT_BATCH).isZero();
         } finally {
             setMode(FederationMode.BATCHED);
         }
@@ -139,6 +128,21 @@ class GatewayEndToEndTest {
     }
 
     /** What the users subgraph says about itself over HTTP: /debug/sql and /debug/federation. */
+    /**
+     * Asks the gateway for the page of 100 posts, checks the answer and that users got one {@code _entities} call
+     * of the 100 authors, and gives what users counted meanwhile.
+     */
+    private static Counts pageOfPostsThroughTheGateway() throws Exception {
+        Counts before = usersCounts();
+        assertPosts(queryGateway());
+        Counts after = usersCounts();
+        assertThat(after.entitiesCalls - before.entitiesCalls).as("_entities calls to users").isEqualTo(1);
+        assertThat(after.lastCallRepresentations).as("representations in that call").isEqualTo(100);
+        return new Counts(1, after.lastCallRepresentations, after.sqlTotal - before.sqlTotal,
+                after.sqlBatch - before.sqlBatch, after.sqlOne - before.sqlOne,
+                after.batchedLoads - before.batchedLoads, after.batchCalls - before.batchCalls);
+    }
+
     private static Counts usersCounts() throws Exception {
         URI base = cluster.node("users").server().uri();
         JsonNode sql = getJson(base.resolve("/debug/sql"));
