@@ -11,6 +11,7 @@ import graphql.ExecutionResult;
 import graphql.GraphQL;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -86,6 +87,9 @@ public class CrossRequestBenchmark {
     };
     private Workload[] requests = new Workload[0];
     private final LongAdder executed = new LongAdder();
+    private final LongAdder asked = new LongAdder();
+    private long askedAtStart;
+    private long measuredAsked;
     private long callsAtStart;
     private long keysAtStart;
     private long requestsAtStart;
@@ -133,6 +137,7 @@ public class CrossRequestBenchmark {
         callsAtStart = backend.calls();
         keysAtStart = backend.keys();
         requestsAtStart = executed.sum();
+        askedAtStart = asked.sum();
     }
 
     /** Adds the iteration's counts, once the warm-up iterations are over. */
@@ -143,6 +148,7 @@ public class CrossRequestBenchmark {
             measuredCalls += backend.calls() - callsAtStart;
             measuredKeys += backend.keys() - keysAtStart;
             measuredRequests += executed.sum() - requestsAtStart;
+            measuredAsked += asked.sum() - askedAtStart;
         }
     }
 
@@ -151,18 +157,26 @@ public class CrossRequestBenchmark {
     public void tearDown(BenchmarkParams params) {
         System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d "
                         + "maxCallsInFlight=%d connections=%d threads=%d requests=%d backendCalls=%d "
-                        + "callsPerRequest=%.4f keysPerCall=%.2f%n", batching, backendMicros, windowMicros,
-                maxCallsInFlight, connections,
+                        + "callsPerRequest=%.4f keysPerCall=%.2f keysAskedPerCall=%.2f%n", batching, backendMicros,
+                windowMicros, maxCallsInFlight, connections,
                 params.getThreads(), measuredRequests, measuredCalls,
                 measuredRequests == 0 ? Double.NaN : (double) measuredCalls / measuredRequests,
-                measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls);
+                measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls,
+                measuredCalls == 0 ? Double.NaN : (double) measuredAsked / measuredCalls);
         backend.close();
     }
 
     private ExecutionResult run(SmallRequestsBenchmark.Cursor cursor) {
-        ExecutionResult result = subgraph.execute(cursor.next(requests));
+        Workload request = cursor.next(requests);
+        asked.add(request.representations);
+        ExecutionResult result = subgraph.execute(request);
         if (!result.getErrors().isEmpty()) {
             throw new IllegalStateException(batching + " answered errors: " + result.getErrors());
+        }
+        Map<String, Object> data = result.getData();
+        if (data == null || !request.expectedEntities().equals(data.get("_entities"))) {
+            // merged calls must still give each request its own entities, in its order
+            throw new IllegalStateException(batching + " answered other entities than asked for " + request);
         }
         executed.increment();
         return result;

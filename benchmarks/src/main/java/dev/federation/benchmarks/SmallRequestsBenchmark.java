@@ -2,6 +2,7 @@ package dev.federation.benchmarks;
 
 import graphql.ExecutionResult;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,7 +55,7 @@ public class SmallRequestsBenchmark {
         trial = Trial.start(impl, Backend.inMemoryCountingByThread(), requests);
     }
 
-    /** The requests every thread cycles through: sizes 1 to 5 in turn, {@value #VARIANTS} key sets each. */
+    /** The requests every thread draws from: sizes 1 to 5 in turn, {@value #VARIANTS} key sets each. */
     static Workload[] requests() {
         Workload[] out = new Workload[MAX_SIZE * VARIANTS];
         for (int i = 0; i < out.length; i++) {
@@ -69,16 +70,25 @@ public class SmallRequestsBenchmark {
         trial.close();
     }
 
-    /** Where each thread is in the cycle of requests; threads start at different places. */
+    /**
+     * Which request a thread sends next: one drawn at random from the requests, by a generator of the thread's own,
+     * split from one seeded generator (the same draws in every run). Not a fixed cycle: threads cycling through the same list
+     * fall into step with each other once two of them ask for the same request at the same time (they wait for the
+     * same answer, get it together and go on together), and then send identical requests ever after, so that
+     * cross-request batching would merge copies rather than distinct keys.
+     */
     @State(Scope.Thread)
     public static class Cursor {
-        private static final AtomicInteger STARTS = new AtomicInteger();
-        int next = STARTS.getAndAdd(37);
+        /** Splits a generator per thread (seeds in a simple sequence would give threads shifted copies of one). */
+        private static final SplittableRandom SEEDS = new SplittableRandom(20261204L);
+        private final SplittableRandom random = split();
+
+        private static synchronized SplittableRandom split() {
+            return SEEDS.split();
+        }
 
         Workload next(Workload[] requests) {
-            Workload w = requests[Math.floorMod(next, requests.length)];
-            next++;
-            return w;
+            return requests[random.nextInt(requests.length)];
         }
     }
 

@@ -35,6 +35,15 @@ final class CrossRequestBatcher<K> {
     private final Executor handOff;
     private final ConcurrentHashMap<Object, Group> groups = new ConcurrentHashMap<>();
 
+    /**
+     * Idle groups kept (per entity type and key shape), so that a busy scope does not build and drop its group at
+     * every request; past it, a group is dropped as it goes idle, so that a scope per tenant holds no memory once
+     * quiet.
+     */
+    static final int KEPT_IDLE_GROUPS = 64;
+    /** An idle group kept after holding more keys than this gets new, small maps (a map never shrinks). */
+    private static final int SHRINK_ABOVE = 256;
+
     /** What a request's future holds when its deadline passed before its answers. */
     private static final Object[] EXPIRED = new Object[0];
 
@@ -49,7 +58,7 @@ final class CrossRequestBatcher<K> {
         this.timerExecutor = CompletableFuture.delayedExecutor(windowNanos, TimeUnit.NANOSECONDS, handOff);
     }
 
-    /** Groups alive now (a test's view: idle groups are dropped). */
+    /** Groups alive now (a test's view: past {@link #KEPT_IDLE_GROUPS}, idle groups are dropped). */
     int groupCount() {
         return groups.size();
     }
@@ -101,6 +110,7 @@ final class CrossRequestBatcher<K> {
                     }
                     slot.waiters.add(new Waiter(request, i));
                 }
+                group.peakKeys = Math.max(group.peakKeys, group.waiting.size() + group.inFlight.size());
                 now = group.takeOnArrival(deadline);
             }
             break;
@@ -288,8 +298,10 @@ final class CrossRequestBatcher<K> {
     /** The keys of one batch scope: waiting, in flight, and the calls in flight. Guarded by its monitor. */
     final class Group {
         final Object scope;
-        final LinkedHashMap<K, Slot<K>> waiting = new LinkedHashMap<>();
-        final Map<K, Slot<K>> inFlight = new HashMap<>();
+        LinkedHashMap<K, Slot<K>> waiting = new LinkedHashMap<>();
+        Map<K, Slot<K>> inFlight = new HashMap<>();
+        /** Most keys waiting and in flight at once since the maps were made. */
+        int peakKeys;
         int calls;
         boolean timerArmed;
         /** When the latest call was taken. */
@@ -365,11 +377,21 @@ final class CrossRequestBatcher<K> {
             return new Batch<>(batch);
         }
 
-        /** Drops the group from the map when nothing waits and nothing is in flight. */
+        /**
+         * When nothing waits and nothing is in flight: drops the group from the map if more than
+         * {@link #KEPT_IDLE_GROUPS} are there, else keeps it (with small maps again after a large burst).
+         */
         void retireIfIdle() {
-            if (calls == 0 && waiting.isEmpty() && !retired) {
+            if (calls != 0 || !waiting.isEmpty() || retired) {
+                return;
+            }
+            if (groups.size() > KEPT_IDLE_GROUPS) {
                 retired = true;
                 groups.remove(scope, this);
+            } else if (peakKeys > SHRINK_ABOVE) {
+                waiting = new LinkedHashMap<>();
+                inFlight = new HashMap<>();
+                peakKeys = 0;
             }
         }
     }

@@ -144,7 +144,7 @@ class CrossRequestBatchingTest {
         assertThat(names(b.get(30, TimeUnit.SECONDS))).containsExactly("acme:u2", "acme:u3");
         assertThat(names(c.get(30, TimeUnit.SECONDS))).containsExactly("acme:u3", "acme:u4", "acme:u1");
         assertThat(calls).isEmpty(); // 3 requests, 7 representations, 4 distinct keys: 2 backend calls
-        assertThat(subgraph.entities.keyResolvers()[0].batcher().groupCount()).isZero();
+        assertThat(subgraph.entities.keyResolvers()[0].batcher().groupCount()).isEqualTo(1); // kept, idle
     }
 
     @Test
@@ -321,7 +321,26 @@ class CrossRequestBatchingTest {
         second.answerAll();
         assertThat(((TestSubgraph.User) c.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("acme:u3");
         assertThat(((TestSubgraph.User) a.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("acme:u1");
-        assertThat(batcher.groupCount()).isZero();
+        assertThat(batcher.groupCount()).isEqualTo(1); // idle, kept for the scope's next request
+        assertThat(batcher.waitingKeys()).isZero();
+    }
+
+    @Test
+    void idleGroupsPastTheKeptOnesAreDroppedSoScopesHoldNoMemoryOnceQuiet() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        @SuppressWarnings("unchecked")
+        CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
+                .batcher();
+        long deadline = DirectLoop.deadlineAfter(BATCH_TIMEOUT);
+        for (int i = 0; i < CrossRequestBatcher.KEPT_IDLE_GROUPS + 100; i++) { // one tenant after another
+            CompletableFuture<Object[]> f = batcher.load(List.of("u" + i), "tenant-" + i, deadline, null);
+            Call call = nextCall();
+            assertThat(call.env().scope()).isEqualTo("tenant-" + i);
+            call.answerAll();
+            assertThat(((TestSubgraph.User) f.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("tenant-" + i + ":u" + i);
+        }
+        assertThat(batcher.groupCount()).isEqualTo(CrossRequestBatcher.KEPT_IDLE_GROUPS);
+        assertThat(calls).isEmpty();
     }
 
     @Test
