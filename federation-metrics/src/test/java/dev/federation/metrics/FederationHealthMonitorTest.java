@@ -210,11 +210,7 @@ class FederationHealthMonitorTest {
         // once the failure clears, a new one can roll back again
         subgraph.backend.failing.set(false);
         assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
-        subgraph.backend.failing.set(true);
-        period();
-        period();
-        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
-        assertThat(monitor.rollbackCount()).isEqualTo(2);
+        failingAgainRollsBackASecondTime();
     }
 
     /** A slow database: every call takes as long whatever its size, so one call per representation is worse. */
@@ -378,11 +374,7 @@ class FederationHealthMonitorTest {
         assertThat(period().status()).isEqualTo(HealthStatus.HEALTHY);
 
         // a new failure trips again
-        subgraph.backend.failing.set(true);
-        period();
-        period();
-        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
-        assertThat(monitor.rollbackCount()).isEqualTo(2);
+        failingAgainRollsBackASecondTime();
     }
 
     @Test
@@ -592,5 +584,14 @@ class FederationHealthMonitorTest {
                 checks.countDown();
             }
         };
+    }
+
+    /** The backend fails again for two periods: the monitor rolls back a second time. */
+    private void failingAgainRollsBackASecondTime() {
+        subgraph.backend.failing.set(true);
+        period();
+        period();
+        assertThat(modeSwitch.mode()).isEqualTo(FederationMode.DIRECT);
+        assertThat(monitor.rollbackCount()).isEqualTo(2);
     }
 }
