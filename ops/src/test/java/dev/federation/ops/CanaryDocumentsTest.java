@@ -73,19 +73,21 @@ class CanaryDocumentsTest {
         assertThat(Shared.validate(Shared.strict(schema), typo)).isNotEmpty()
                 .anySatisfy(m -> assertThat(m.getMessage()).contains("thresholdRang"));
 
-        JsonNode analysis = Shared.yamlDocuments(Path.of("argo-rollouts/analysis-templates.yaml")).get(0);
-        ObjectNode typo2 = analysis.deepCopy();
-        ObjectNode m2 = (ObjectNode) typo2.at("/spec/metrics/0");
-        m2.set("successCondtion", m2.remove("successCondition"));
-        assertThat(Shared.validate(Shared.strict(schemaOf(analysis)), typo2))
-                .anySatisfy(m -> assertThat(m.getMessage()).contains("successCondtion"));
+        strictSchemaNamesTheTypo("argo-rollouts/analysis-templates.yaml", "/spec/metrics/0", "successCondition",
+                "successCondtion");
+        strictSchemaNamesTheTypo("argo-rollouts/rollout.yaml", "/spec/strategy/canary/steps/0", "setWeight",
+                "setWieght");
+    }
 
-        JsonNode rollout = Shared.yamlDocuments(Path.of("argo-rollouts/rollout.yaml")).get(0);
-        ObjectNode typo3 = rollout.deepCopy();
-        ObjectNode step = (ObjectNode) typo3.at("/spec/strategy/canary/steps/0");
-        step.set("setWieght", step.remove("setWeight"));
-        assertThat(Shared.validate(Shared.strict(schemaOf(rollout)), typo3))
-                .anySatisfy(m -> assertThat(m.getMessage()).contains("setWieght"));
+    /** The first document of {@code file} with {@code field} at {@code pointer} misspelt: the strict schema says so. */
+    private static void strictSchemaNamesTheTypo(String file, String pointer, String field, String typo)
+            throws Exception {
+        JsonNode document = Shared.yamlDocuments(Path.of(file)).get(0);
+        ObjectNode misspelt = document.deepCopy();
+        ObjectNode at = (ObjectNode) misspelt.at(pointer);
+        at.set(typo, at.remove(field));
+        assertThat(Shared.validate(Shared.strict(schemaOf(document)), misspelt))
+                .anySatisfy(m -> assertThat(m.getMessage()).contains(typo));
     }
 
     @Test

@@ -44,12 +44,8 @@ class SubgraphSqlTest {
         long before = users.sql().count(UsersSubgraph.SELECT_BATCH);
         long totalBefore = users.sql().total();
 
-        ExecutionResult result = users.execute(String.format(ENTITIES, "...on User{id name email}"),
-                Map.of("representations", reps("User", 1, 100)));
+        List<Map<String, Object>> entities = hundredUsers(users, "...on User{id name email}");
 
-        assertThat(result.getErrors()).isEmpty();
-        List<Map<String, Object>> entities = entities(result);
-        assertThat(entities).hasSize(100);
         assertThat(entities.get(6)).containsEntry("id", "7").containsEntry("name", UsersSubgraph.nameOf(7))
                 .containsEntry("email", "user7@example.com");
         assertThat(users.sql().total() - totalBefore).isEqualTo(1);
@@ -112,12 +108,8 @@ class SubgraphSqlTest {
         long before = posts.sql().count(PostsSubgraph.SELECT_BY_AUTHORS);
         long totalBefore = posts.sql().total();
 
-        ExecutionResult result = posts.execute(String.format(ENTITIES, "...on User{id posts{id title}}"),
-                Map.of("representations", reps("User", 1, 100)));
+        List<Map<String, Object>> entities = hundredUsers(posts, "...on User{id posts{id title}}");
 
-        assertThat(result.getErrors()).isEmpty();
-        List<Map<String, Object>> entities = entities(result);
-        assertThat(entities).hasSize(100);
         // 5,000 posts over 500 users: 10 posts each
         assertThat(entities).allSatisfy(u -> assertThat((List<?>) u.get("posts")).hasSize(10));
         assertThat(posts.sql().total() - totalBefore).isEqualTo(1);
@@ -174,5 +166,15 @@ class SubgraphSqlTest {
     static List<Map<String, Object>> entities(ExecutionResult result) {
         Map<String, Object> data = result.getData();
         return (List<Map<String, Object>>) data.get("_entities");
+    }
+
+    /** Users 1 to 100 of {@code subgraph} with {@code selection}, answered without errors. */
+    private static List<Map<String, Object>> hundredUsers(Subgraph subgraph, String selection) {
+        ExecutionResult result = subgraph.execute(String.format(ENTITIES, selection),
+                Map.of("representations", reps("User", 1, 100)));
+        assertThat(result.getErrors()).isEmpty();
+        List<Map<String, Object>> entities = entities(result);
+        assertThat(entities).hasSize(100);
+        return entities;
     }
 }
