@@ -212,21 +212,38 @@ final class CrossRequestBatcher<K> {
         Batch(List<Slot<K>> slots) {
             this.slots = slots;
             this.keys = new ArrayList<>(slots.size());
-            java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            // most calls serve one request when the group is quiet: no set until a second one shows
+            Request only = null;
+            java.util.Set<Request> seen = null;
             List<GraphQLContext> contexts = new ArrayList<>(2);
             long first = Long.MAX_VALUE;
             for (Slot<K> s : slots) {
                 keys.add(s.key);
                 for (Waiter w : s.waiters) {
-                    if (seen.add(w.request) && w.request.context != null) {
-                        contexts.add(w.request.context);
+                    Request r = w.request;
+                    if (r == only) {
+                        continue;
+                    }
+                    boolean fresh;
+                    if (only == null) {
+                        only = r;
+                        fresh = true;
+                    } else {
+                        if (seen == null) {
+                            seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                            seen.add(only);
+                        }
+                        fresh = seen.add(r);
+                    }
+                    if (fresh && r.context != null) {
+                        contexts.add(r.context);
                     }
                 }
                 if (first == Long.MAX_VALUE || s.arrived - first < 0) {
                     first = s.arrived;
                 }
             }
-            this.requests = seen.size();
+            this.requests = seen != null ? seen.size() : only != null ? 1 : 0;
             this.firstArrival = first;
             this.contributors = contexts;
         }
