@@ -3,7 +3,6 @@ package dev.federation.benchmarks;
 import graphql.ExecutionResult;
 import java.util.concurrent.TimeUnit;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

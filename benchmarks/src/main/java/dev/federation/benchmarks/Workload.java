@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code _entities} call as a gateway sends it: the query document and its {@code representations}
@@ -38,6 +39,8 @@ final class Workload {
     final Map<String, Object> variables;
     private final List<String> typenames;
     private final List<String> ids;
+    /** {@link #expectedEntities()}, once made (a benign race: every thread makes the same value). */
+    private volatile @Nullable List<Map<String, Object>> expected;
 
     private Workload(String label, int types, List<String> typenames, List<String> ids) {
         this.label = label;
@@ -176,8 +179,20 @@ final class Workload {
         return new HashSet<>(typenames).size();
     }
 
-    /** The {@code _entities} list every implementation must answer: {@code {id, name}} per representation. */
+    /**
+     * The {@code _entities} list every implementation must answer: {@code {id, name}} per representation (made
+     * once, unmodifiable: benchmarks check every answer against it).
+     */
     List<Map<String, Object>> expectedEntities() {
+        List<Map<String, Object>> e = expected;
+        if (e == null) {
+            e = makeExpected();
+            expected = e;
+        }
+        return e;
+    }
+
+    private List<Map<String, Object>> makeExpected() {
         List<Map<String, Object>> out = new ArrayList<>(representations);
         for (int i = 0; i < representations; i++) {
             Map<String, Object> e = new LinkedHashMap<>(4);
@@ -185,7 +200,7 @@ final class Workload {
             e.put("name", Backend.name(typenames.get(i), ids.get(i)));
             out.add(e);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override

@@ -36,11 +36,16 @@ final class CrossRequestBatcher<K> {
     private final ConcurrentHashMap<Object, Group> groups = new ConcurrentHashMap<>();
 
     /**
-     * Idle groups kept (per entity type and key shape), so that a busy scope does not build and drop its group at
-     * every request; past it, a group is dropped as it goes idle, so that a scope per tenant holds no memory once
-     * quiet.
+     * Groups kept (per entity type and key shape), idle or not, so that a busy scope does not build and drop its
+     * group at every request; past it, the least recently used idle groups are dropped, so that a scope per tenant
+     * holds no memory once quiet.
      */
     static final int KEPT_IDLE_GROUPS = 64;
+    /** Shortest time between two sweeps of idle groups (a sweep reads every group). */
+    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - SWEEP_INTERVAL_NANOS);
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     /** An idle group kept after holding more keys than this gets new, small maps (a map never shrinks). */
     private static final int SHRINK_ABOVE = 256;
 
@@ -58,7 +63,7 @@ final class CrossRequestBatcher<K> {
         this.timerExecutor = CompletableFuture.delayedExecutor(windowNanos, TimeUnit.NANOSECONDS, handOff);
     }
 
-    /** Groups alive now (a test's view: past {@link #KEPT_IDLE_GROUPS}, idle groups are dropped). */
+    /** Groups alive now (a test's view: past {@link #KEPT_IDLE_GROUPS}, idle groups are swept). */
     int groupCount() {
         return groups.size();
     }
@@ -92,6 +97,7 @@ final class CrossRequestBatcher<K> {
                 if (group.retired) {
                     continue; // it went idle and was dropped meanwhile: join the new one
                 }
+                group.lastUsed = System.nanoTime();
                 int fresh = 0;
                 for (K k : keys) {
                     if (!group.inFlight.containsKey(k) && !group.waiting.containsKey(k)) {
@@ -99,7 +105,6 @@ final class CrossRequestBatcher<K> {
                     }
                 }
                 if (group.waiting.size() + fresh > settings.maxWaitingKeys()) {
-                    group.retireIfIdle();
                     return CompletableFuture.completedFuture(request.busy(busy(keys.size())));
                 }
                 for (int i = 0; i < keys.size(); i++) {
@@ -168,7 +173,10 @@ final class CrossRequestBatcher<K> {
             group.calls--;
             group.callTook(System.nanoTime() - batch.dispatched);
             next = group.takeAll();
-            group.retireIfIdle();
+            group.wentIdle();
+        }
+        if (groups.size() > KEPT_IDLE_GROUPS) {
+            sweep(false);
         }
         // the keys that waited go first: handing out answers runs each request's own continuation (the rest of
         // its GraphQL execution) on this thread, and the next call must not wait behind them
@@ -182,6 +190,56 @@ final class CrossRequestBatcher<K> {
                 w.request.answer(w.index, answer);
             }
         }
+    }
+
+    /**
+     * Drops the least recently used idle groups until at most {@link #KEPT_IDLE_GROUPS} remain; at most once per
+     * {@code SWEEP_INTERVAL_NANOS} unless {@code now}, one sweep at a time. Each group's monitor is taken alone,
+     * never inside another's.
+     */
+    void sweep(boolean now) {
+        long t = System.nanoTime();
+        long last = lastSweep.get();
+        if ((!now && t - last < SWEEP_INTERVAL_NANOS) || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            lastSweep.set(t);
+            List<Group> idle = new ArrayList<>();
+            List<Long> used = new ArrayList<>();
+            for (Group g : groups.values()) {
+                synchronized (g) {
+                    if (g.idle()) {
+                        idle.add(g);
+                        used.add(g.lastUsed);
+                    }
+                }
+            }
+            Integer[] order = new Integer[idle.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(used.get(a) - t, used.get(b) - t));
+            for (Integer i : order) {
+                if (groups.size() <= KEPT_IDLE_GROUPS) {
+                    break;
+                }
+                Group g = idle.get(i);
+                synchronized (g) {
+                    if (g.idle()) { // a request may have come meanwhile: then it stays
+                        g.retired = true;
+                        groups.remove(g.scope, g);
+                    }
+                }
+            }
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    /** Whether a group of {@code scope} is alive (a test's view). */
+    boolean hasGroup(Object scope) {
+        return groups.containsKey(scope);
     }
 
     private void windowPassed(Group group) {
@@ -319,6 +377,8 @@ final class CrossRequestBatcher<K> {
         Map<K, Slot<K>> inFlight = new HashMap<>();
         /** Most keys waiting and in flight at once since the maps were made. */
         int peakKeys;
+        /** When ({@link System#nanoTime()}) a request last came. */
+        long lastUsed = System.nanoTime();
         int calls;
         boolean timerArmed;
         /** When the latest call was taken. */
@@ -394,18 +454,13 @@ final class CrossRequestBatcher<K> {
             return new Batch<>(batch);
         }
 
-        /**
-         * When nothing waits and nothing is in flight: drops the group from the map if more than
-         * {@link #KEPT_IDLE_GROUPS} are there, else keeps it (with small maps again after a large burst).
-         */
-        void retireIfIdle() {
-            if (calls != 0 || !waiting.isEmpty() || retired) {
-                return;
-            }
-            if (groups.size() > KEPT_IDLE_GROUPS) {
-                retired = true;
-                groups.remove(scope, this);
-            } else if (peakKeys > SHRINK_ABOVE) {
+        boolean idle() {
+            return calls == 0 && waiting.isEmpty() && !retired;
+        }
+
+        /** After a call: when now idle, small maps again after a large burst (a map never shrinks). */
+        void wentIdle() {
+            if (idle() && peakKeys > SHRINK_ABOVE) {
                 waiting = new LinkedHashMap<>();
                 inFlight = new HashMap<>();
                 peakKeys = 0;

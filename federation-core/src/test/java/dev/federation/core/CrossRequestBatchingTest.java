@@ -339,8 +339,36 @@ class CrossRequestBatchingTest {
             call.answerAll();
             assertThat(((TestSubgraph.User) f.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("tenant-" + i + ":u" + i);
         }
+        batcher.sweep(true); // sweeps run at most every 100 ms on their own: this one now
         assertThat(batcher.groupCount()).isEqualTo(CrossRequestBatcher.KEPT_IDLE_GROUPS);
+        assertThat(batcher.hasGroup("tenant-" + (CrossRequestBatcher.KEPT_IDLE_GROUPS + 99))).isTrue(); // the latest
+        assertThat(batcher.hasGroup("tenant-0")).isFalse(); // the least recently used went first
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aBusyScopeKeepsItsGroupAfterManyQuietOnes() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        @SuppressWarnings("unchecked")
+        CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
+                .batcher();
+        long deadline = DirectLoop.deadlineAfter(BATCH_TIMEOUT);
+        for (int i = 0; i < CrossRequestBatcher.KEPT_IDLE_GROUPS; i++) { // 64 tenants, then quiet
+            CompletableFuture<Object[]> f = batcher.load(List.of("u1"), "quiet-" + i, deadline, null);
+            nextCall().answerAll();
+            f.get(30, TimeUnit.SECONDS);
+        }
+        for (int r = 0; r < 10; r++) { // then one busy tenant
+            CompletableFuture<Object[]> f = batcher.load(List.of("u" + r), "busy", deadline, null);
+            nextCall().answerAll();
+            assertThat(((TestSubgraph.User) f.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("busy:u" + r);
+            batcher.sweep(true);
+            // the busy group is kept between its requests; a quiet one made room for it
+            assertThat(batcher.hasGroup("busy")).isTrue();
+            assertThat(batcher.groupCount()).isEqualTo(CrossRequestBatcher.KEPT_IDLE_GROUPS);
+        }
+        assertThat(batcher.hasGroup("quiet-0")).isFalse();
+        assertThat(batcher.hasGroup("quiet-" + (CrossRequestBatcher.KEPT_IDLE_GROUPS - 1))).isTrue();
     }
 
     @Test

@@ -201,9 +201,10 @@ public class FederationObservabilityAutoConfiguration {
     record FederationHealthWindow(HealthWindow window) {
     }
 
-    /** The {@code federation} actuator endpoint. */
+    /** The {@code federation} actuator endpoint (its views are federation-health's {@code FederationViews}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
+    @ConditionalOnClass(value = {Endpoint.class, ConditionalOnAvailableEndpoint.class},
+            name = "dev.federation.health.FederationViews")
     static class Actuator {
         @Bean
         @ConditionalOnMissingBean

@@ -145,6 +145,10 @@ class FederationAutoConfigurationTest {
                 .doesNotHaveBean(FederationHealthMonitor.class));
         runner.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context -> assertThat(context)
                 .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationEndpoint.class));
+        // no federation-health: no monitor, and no endpoint (its views are health's), rather than one that fails
+        runner.withClassLoader(new FilteredClassLoader("dev.federation.health.")).run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(FederatedEntities.class).doesNotHaveBean(FederationEndpoint.class)
+                .doesNotHaveBean(FederationHealthMonitor.class));
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> assertThat(context)
                 .hasNotFailed().hasSingleBean(FederationHealthMonitor.class)
                 .doesNotHaveBean("federationHealthIndicator"));

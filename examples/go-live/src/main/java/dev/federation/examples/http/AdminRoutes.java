@@ -76,16 +76,22 @@ final class AdminRoutes {
         };
     }
 
+    /** Whether the request carries the admin token (none is configured: never). */
+    boolean carriesToken(Request request) {
+        byte[] expected = token;
+        String auth = request.getHeaders().get("Authorization");
+        String prefix = "Bearer ";
+        // the scheme is case-insensitive (RFC 6750 via RFC 7235); the token is compared exactly as sent
+        return expected != null && auth != null && auth.regionMatches(true, 0, prefix, 0, prefix.length())
+                && MessageDigest.isEqual(expected, auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** {@code null} when the request carries the admin token, else the answer that refuses it. */
     private @Nullable Response refused(Request request, String operation) {
         if (token == null) {
             return SubgraphServer.error(403, "the admin endpoint is disabled: set " + ADMIN_TOKEN_VARIABLE);
         }
-        String auth = request.getHeaders().get("Authorization");
-        String prefix = "Bearer ";
-        // the scheme is case-insensitive (RFC 6750 via RFC 7235); the token is compared exactly as sent
-        if (auth != null && auth.regionMatches(true, 0, prefix, 0, prefix.length())
-                && MessageDigest.isEqual(token, auth.substring(prefix.length()).getBytes(StandardCharsets.UTF_8))) {
+        if (carriesToken(request)) {
             return null;
         }
         long now = System.nanoTime();

@@ -1,7 +1,6 @@
 package dev.federation.examples.http;
 
 import dev.federation.examples.http.SubgraphServer.Response;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
@@ -12,9 +11,7 @@ import org.slf4j.MDC;
 
 /**
  * A route of {@link SubgraphServer}: works out its answer on the request's thread, with the request id in the
- * MDC, and writes it. Whatever it throws, an {@code Error} too, is a 500 that says nothing of the cause (a
- * client's mistake that Jetty reports as an {@link HttpException}, such as a malformed query string, keeps its
- * 4xx).
+ * MDC, and writes it. Whatever it throws, an {@code Error} too, is a 500 that says nothing of the cause.
  */
 abstract class Answering extends Handler.Abstract {
 
@@ -42,13 +39,9 @@ abstract class Answering extends Handler.Abstract {
                 answer = SubgraphServer.error(405, "use " + method);
             }
         } catch (Throwable e) { // an Error too: this request fails, the worker lives on
-            if (e instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
-                answer = SubgraphServer.error(h.getCode(), "bad request");
-            } else {
-                LOG.atError().setCause(e).addKeyValue("request_id", requestId)
-                        .addKeyValue("path", request.getHttpURI().getPath()).log("request failed");
-                answer = SubgraphServer.error(500, "internal error");
-            }
+            LOG.atError().setCause(e).addKeyValue("request_id", requestId)
+                    .addKeyValue("path", Request.getPathInContext(request)).log("request failed");
+            answer = SubgraphServer.error(500, "internal error");
         }
         SubgraphServer.send(request, response, callback, answer);
         return true;

@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Jetty's {@code SizeLimitHandler}: a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from
  *       {@code Content-Length} before anything is read, or as soon as a chunked body passes the limit;</li>
  *   <li>the body of a {@code POST} route is read whole, without a thread (Jetty's asynchronous read), before
- *       the request takes a slot, and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
+ *       the request takes a slot (an admin route's only when the request carries the admin token), and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
  *       then 408 and the connection is closed): a slow or stalled upload holds neither a slot nor a thread;
  *       a malformed body (a bad chunk size) or a client gone mid-body is a 400, never a 500;</li>
  *   <li>Jetty's {@code QoSHandler}: at most {@link Builder#threads(int)} GraphQL requests run at once; the
@@ -254,7 +254,7 @@ public final class SubgraphServer implements AutoCloseable {
         slots.includeMethod("POST");
 
         s.setHandler(new Observed(Set.copyOf(known),
-                new SizeLimitHandler(maxBodyBytes, -1), new BodyFirst(Set.copyOf(posts), slots)));
+                new SizeLimitHandler(maxBodyBytes, -1), new BodyFirst(Set.copyOf(posts), admin, slots)));
         s.setErrorHandler(this::jettyError);
         s.setStopTimeout(0);
         try {
@@ -350,7 +350,8 @@ public final class SubgraphServer implements AutoCloseable {
     /**
      * The outermost handler: gives each request its id (MDC and an attribute), answers 404 for what no route
      * handled and 500 for what a handler threw, and tells the listeners of the status once, when the response
-     * is written (Jetty's error pages and the queue's 503 included).
+     * is written (the queue's 503 and the error pages of Jetty's handlers, such as {@code SizeLimitHandler}'s 413,
+     * included; what Jetty answers before any handler runs, a malformed URI or headers too large, is not).
      */
     private final class Observed extends Handler.Wrapper {
         private final Set<String> knownPaths;
@@ -365,7 +366,8 @@ public final class SubgraphServer implements AutoCloseable {
         public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback) {
             long start = System.nanoTime();
             String method = request.getMethod();
-            String path = request.getHttpURI().getPath();
+            // the canonical path, as PathMappingsHandler and QoSHandler match it (no ;parameters, %-decoded)
+            String path = Request.getPathInContext(request);
             String requestId = request.getHeaders().get("X-Request-Id");
             if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
                 requestId = name + "-" + REQUEST_IDS.incrementAndGet();
@@ -383,7 +385,7 @@ public final class SubgraphServer implements AutoCloseable {
 
                 @Override
                 public void failed(Throwable x) {
-                    reporting.report();
+                    reporting.failed();
                     callback.failed(x);
                 }
 
@@ -434,12 +436,20 @@ public final class SubgraphServer implements AutoCloseable {
             super.write(last, content, callback);
         }
 
+        /** The request failed: unwritten, Jetty answers it with a 500 of its own, or the client has gone. */
+        void failed() {
+            report(isCommitted() ? getStatus() : 500);
+        }
+
         void report() {
+            report(getStatus());
+        }
+
+        private void report(int status) {
             if (!reported.compareAndSet(false, true)) {
                 return;
             }
             long nanos = System.nanoTime() - start;
-            int status = getStatus();
             for (RequestListener l : listeners) {
                 try {
                     l.completed(method, path, status, nanos);
@@ -463,23 +473,26 @@ public final class SubgraphServer implements AutoCloseable {
      */
     private final class BodyFirst extends Handler.Wrapper {
         private final Set<String> postRoutes;
+        private final AdminRoutes admin;
 
-        BodyFirst(Set<String> postRoutes, Handler next) {
+        BodyFirst(Set<String> postRoutes, AdminRoutes admin, Handler next) {
             super(next);
             this.postRoutes = postRoutes;
+            this.admin = admin;
         }
 
         @Override
         public boolean handle(Request request, org.eclipse.jetty.server.Response response, Callback callback)
                 throws Exception {
-            String path = request.getHttpURI().getPath();
+            String path = Request.getPathInContext(request);
             if (!request.getMethod().equals("POST") || !postRoutes.contains(path)
-                    || (path.equals(GRAPHQL) && !Answering.isJson(request))) {
+                    || (path.equals(GRAPHQL) ? !Answering.isJson(request) : !admin.carriesToken(request))) {
+                // an admin call without the token is refused unread: nobody without it makes the server buffer
                 return super.handle(request, response, callback);
             }
             Content.Source.asByteArrayAsync(request, maxBodyBytes)
                     .orTimeout(bodyTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((bytes, error) -> request.getComponents().getExecutor().execute(() -> {
+                    .whenComplete((bytes, error) -> handOff(request, callback, () -> {
                         try {
                             if (error == null) {
                                 request.setAttribute(BODY, bytes);
@@ -497,6 +510,15 @@ public final class SubgraphServer implements AutoCloseable {
                         }
                     }));
             return true;
+        }
+
+        /** Runs {@code work} on a thread of the server; a refusal (the server is stopping) fails the request. */
+        private void handOff(Request request, Callback callback, Runnable work) {
+            try {
+                request.getComponents().getExecutor().execute(work);
+            } catch (RuntimeException e) {
+                callback.failed(e);
+            }
         }
 
         /** What a body that could not be read is answered: the client's mistake, never a 500. */
@@ -759,8 +781,9 @@ public final class SubgraphServer implements AutoCloseable {
         public Builder get(String path, Route route) {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(route, "route");
-            if (!path.startsWith("/") || path.equals(GRAPHQL) || path.equals(MODE) || path.equals(INVALIDATE)
-                    || path.contains("*")) {
+            // "/" would be Jetty's default mapping, catching every unknown path; "*" a wildcard
+            if (!path.startsWith("/") || path.equals("/") || path.equals(GRAPHQL) || path.equals(MODE)
+                    || path.equals(INVALIDATE) || path.contains("*")) {
                 throw new IllegalArgumentException("path must start with / and not be a built-in route: " + path);
             }
             if (routes.putIfAbsent(path, route) != null) {

@@ -127,7 +127,6 @@ class GatewayEndToEndTest {
             long sqlOne, long batchedLoads, long batchCalls) {
     }
 
-    /** What the users subgraph says about itself over HTTP: /debug/sql and /debug/federation. */
     /**
      * Asks the gateway for the page of 100 posts, checks the answer and that users got one {@code _entities} call
      * of the 100 authors, and gives what users counted meanwhile.
@@ -143,6 +142,7 @@ class GatewayEndToEndTest {
                 after.batchedLoads - before.batchedLoads, after.batchCalls - before.batchCalls);
     }
 
+    /** What the users subgraph says about itself over HTTP: /debug/sql and /debug/federation. */
     private static Counts usersCounts() throws Exception {
         URI base = cluster.node("users").server().uri();
         JsonNode sql = getJson(base.resolve("/debug/sql"));

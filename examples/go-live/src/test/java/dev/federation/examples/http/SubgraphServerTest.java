@@ -206,7 +206,19 @@ class SubgraphServerTest {
             // each listener call happens before the answer is written: all are here now
             assertThat(seen).containsExactly("POST /graphql 413", "GET other 404", "HEAD /health 200",
                     "POST /health 405", "GET /graphql 405");
+
+            // a path Jetty routes to /graphql (a ;parameter, an escaped letter) is /graphql all the way: its body is
+            // read before the slot, and the listeners see the route
+            seen.clear();
+            for (String path : new String[] {"/graphql;v=1", "/%67raphql"}) {
+                HttpResponse<String> odd = post(server.uri().resolve(path), "{\"query\":\"{ __typename }\"}", null);
+                assertThat(odd.statusCode()).as(path).isEqualTo(200);
+            }
+            assertThat(seen).containsExactly("POST /graphql 200", "POST /graphql 200");
         }
+        // "/" would be Jetty's default mapping and catch every unknown path
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SubgraphServer.builder(users).get("/",
+                () -> SubgraphServer.Response.text(200, "text/plain", "hi"))).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static HttpResponse<String> post(URI uri, String body, String authorization)
