@@ -244,8 +244,10 @@ final class EntityMappingObservation {
             }
             Mapped m = mapped(invocation.getMethod(), target);
             int size = m.batch ? size(invocation.getArguments(), m.keysArgument) : 1;
+            // the request's GraphQL context, also on Spring's executor (carried there by context propagation), so
+            // that the batch span hangs under the request's _entities span and the batch log has its request id
             BatchObservation observation = observer.batchStarted(new BatchCall(m.loaderName, m.typename, m.keyShape,
-                    m.batch ? FederationMode.BATCHED : FederationMode.DIRECT, size, 0, null));
+                    m.batch ? FederationMode.BATCHED : FederationMode.DIRECT, size, 0, CurrentRequest.context()));
             if (observation == null) {
                 return invocation.proceed();
             }
@@ -387,6 +389,7 @@ final class EntityMappingObservation {
         EntitiesField(FederatedEntities entities, Mappings mappings) {
             this.entities = entities;
             this.mappings = mappings;
+            CurrentRequest.register();
         }
 
         @Override
@@ -407,8 +410,84 @@ final class EntityMappingObservation {
             } else if (observed.size() >= 16) {
                 observed.clear(); // schemas were replaced: keep the latest only
             }
-            return observed.computeIfAbsent(dataFetcher, f -> entities.observe(f, mappings.modes(),
-                    e -> NOT_RESOLVED.equals(e.getMessage())));
+            return observed.computeIfAbsent(dataFetcher, f -> CurrentRequest.around(entities.observe(f,
+                    mappings.modes(), e -> NOT_RESOLVED.equals(e.getMessage()))));
+        }
+    }
+
+    /**
+     * The GraphQL context of the {@code _entities} call a thread works for: set around the field's fetcher, and
+     * carried to the executor Spring runs blocking {@code @EntityMapping} methods on. Spring captures a
+     * {@code ContextSnapshot} from the request's {@code GraphQLContext} there, so the context is put in it under
+     * {@link #KEY}, and a {@code ThreadLocalAccessor} of that key, registered once in Micrometer's
+     * {@code ContextRegistry}, sets it on the executor's thread.
+     */
+    static final class CurrentRequest implements io.micrometer.context.ThreadLocalAccessor<CurrentRequest.Holder> {
+        static final String KEY = "dev.federation.spring.entities-request";
+        private static final ThreadLocal<Holder> CURRENT = new ThreadLocal<>();
+        private static final AtomicBoolean REGISTERED = new AtomicBoolean();
+
+        /** The context, in a holder that never prints it (it is stored inside itself). */
+        record Holder(graphql.GraphQLContext context) {
+            @Override
+            public String toString() {
+                return "federation _entities request";
+            }
+        }
+
+        static void register() {
+            if (REGISTERED.compareAndSet(false, true)) {
+                io.micrometer.context.ContextRegistry.getInstance().registerThreadLocalAccessor(new CurrentRequest());
+            }
+        }
+
+        /** The context of the {@code _entities} call this thread works for, or {@code null}. */
+        static graphql.@Nullable GraphQLContext context() {
+            Holder h = CURRENT.get();
+            return h == null ? null : h.context();
+        }
+
+        /** {@code fetcher} with the request's context current around it and in its {@code GraphQLContext}. */
+        static DataFetcher<?> around(DataFetcher<?> fetcher) {
+            return env -> {
+                graphql.GraphQLContext context = env.getGraphQlContext();
+                Holder holder = context.get(KEY);
+                if (holder == null) {
+                    holder = new Holder(context);
+                    context.put(KEY, holder);
+                }
+                Holder previous = CURRENT.get();
+                CURRENT.set(holder);
+                try {
+                    return fetcher.get(env);
+                } finally {
+                    if (previous == null) {
+                        CURRENT.remove();
+                    } else {
+                        CURRENT.set(previous);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Object key() {
+            return KEY;
+        }
+
+        @Override
+        public @Nullable Holder getValue() {
+            return CURRENT.get();
+        }
+
+        @Override
+        public void setValue(Holder value) {
+            CURRENT.set(value);
+        }
+
+        @Override
+        public void setValue() {
+            CURRENT.remove();
         }
     }
 }

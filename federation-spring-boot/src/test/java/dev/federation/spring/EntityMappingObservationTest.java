@@ -332,6 +332,78 @@ class EntityMappingObservationTest {
         sdk.close();
     }
 
+    /** Spring's federation with an executor for blocking methods, as Boot wires it with virtual threads on. */
+    @Configuration(proxyBeanMethods = false)
+    static class SpringOnExecutor {
+        static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "entity-mapping-executor");
+            t.setDaemon(true);
+            return t;
+        });
+
+        @Bean
+        org.springframework.graphql.data.federation.FederationSchemaFactory federationSchemaFactory() {
+            var factory = new org.springframework.graphql.data.federation.FederationSchemaFactory();
+            factory.setExecutor(EXECUTOR);
+            factory.setBlockingMethodPredicate(method -> true);
+            return factory;
+        }
+
+        @Bean
+        org.springframework.boot.graphql.autoconfigure.GraphQlSourceBuilderCustomizer customizer(
+                org.springframework.graphql.data.federation.FederationSchemaFactory factory) {
+            return builder -> builder.schemaFactory(factory::createGraphQLSchema);
+        }
+
+        @Bean
+        Batches batches() {
+            return new Batches();
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    @Test
+    void aBlockingMappingRunOnSpringsExecutorHasItsBatchSpanUnderTheEntitiesSpan() {
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
+                io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
+                        .build())
+                .build();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(GraphQlAutoConfiguration.class,
+                        FederationAutoConfiguration.class, FederationObservabilityAutoConfiguration.class))
+                .withUserConfiguration(SpringOnExecutor.class)
+                .withBean(BatchedUsers.class).withBean(io.opentelemetry.api.OpenTelemetry.class, () -> sdk)
+                .withBean(FederationObserver.class, () -> new FederationObserver() {
+                    @Override
+                    public BatchObservation batchStarted(BatchCall call) {
+                        threads.add(Thread.currentThread().getName());
+                        return null;
+                    }
+                })
+                .run(context -> {
+                    assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), "1", "2").getErrors())
+                            .isEmpty();
+                    assertThat(threads).containsExactly("entity-mapping-executor"); // not the request's thread
+                    var spans = exporter.getFinishedSpanItems();
+                    var entitiesSpan = spans.stream().filter(x -> x.getName().equals("GraphQL _entities"))
+                            .findFirst().orElseThrow();
+                    assertThat(spans).filteredOn(x -> x != entitiesSpan).singleElement().satisfies(x -> {
+                        assertThat(x.getName()).isEqualTo("GraphQL DataLoader Batch @EntityMapping BatchedUsers.user");
+                        assertThat(x.getParentSpanId()).isEqualTo(entitiesSpan.getSpanId());
+                        assertThat(x.getTraceId()).isEqualTo(entitiesSpan.getTraceId());
+                    });
+                });
+        sdk.close();
+    }
+
     @Test
     void withNeitherAnEntityTypeNorSpringsFactoryStartupSaysWhatToAdd() {
         new ApplicationContextRunner()
