@@ -62,10 +62,9 @@ class EntityMappingObservationTest {
         }
     }
 
-    /** Spring's federation as its reference documentation wires it, and nothing of the library's. */
+    /** The test's own beans: a batch recorder and a meter registry. */
     @Configuration(proxyBeanMethods = false)
-    @org.springframework.context.annotation.Import(FederationAutoConfigurationTest.SpringFederationWiring.class)
-    static class SpringOnly {
+    static class TestBeans {
         @Bean
         Batches batches() {
             return new Batches();
@@ -75,6 +74,13 @@ class EntityMappingObservationTest {
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
         }
+    }
+
+    /** Spring's federation as its reference documentation wires it, and nothing of the library's. */
+    @Configuration(proxyBeanMethods = false)
+    @org.springframework.context.annotation.Import({FederationAutoConfigurationTest.SpringFederationWiring.class,
+        TestBeans.class})
+    static class SpringOnly {
     }
 
     /** A batched mapping that fails for an id, as a backend that is down does. */
@@ -130,6 +136,16 @@ class EntityMappingObservationTest {
         return graphQL.execute(ExecutionInput.newExecutionInput(
                         "query($representations:[_Any!]!){_entities(representations:$representations){...on User{id name}}}")
                 .variables(Map.of("representations", reps)).build());
+    }
+
+    /** An SDK that exports each span to {@code exporter} as it ends. */
+    private static io.opentelemetry.sdk.OpenTelemetrySdk sdk(
+            io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter) {
+        return io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
+                        .build())
+                .build();
     }
 
     /** The app's registry, with the library's meters bound as Boot's metrics auto-configuration would. */
@@ -311,11 +327,7 @@ class EntityMappingObservationTest {
     void withAnOpenTelemetryBeanEachMethodCallIsABatchSpanUnderTheEntitiesSpan() {
         io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
                 io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
-        io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
-                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
-                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
-                        .build())
-                .build();
+        io.opentelemetry.sdk.OpenTelemetrySdk sdk = sdk(exporter);
         runner.withBean(BatchedUsers.class).withBean(io.opentelemetry.api.OpenTelemetry.class, () -> sdk)
                 .run(context -> {
                     assertThat(entities(context.getBean(GraphQlSource.class).graphQl(), "1", "2").getErrors())
@@ -334,6 +346,7 @@ class EntityMappingObservationTest {
 
     /** Spring's federation with an executor for blocking methods, as Boot wires it with virtual threads on. */
     @Configuration(proxyBeanMethods = false)
+    @org.springframework.context.annotation.Import(TestBeans.class)
     static class SpringOnExecutor {
         static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "entity-mapping-executor");
@@ -354,27 +367,13 @@ class EntityMappingObservationTest {
                 org.springframework.graphql.data.federation.FederationSchemaFactory factory) {
             return builder -> builder.schemaFactory(factory::createGraphQLSchema);
         }
-
-        @Bean
-        Batches batches() {
-            return new Batches();
-        }
-
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
     }
 
     @Test
     void aBlockingMappingRunOnSpringsExecutorHasItsBatchSpanUnderTheEntitiesSpan() {
         io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
                 io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
-        io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
-                .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
-                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(exporter))
-                        .build())
-                .build();
+        io.opentelemetry.sdk.OpenTelemetrySdk sdk = sdk(exporter);
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(GraphQlAutoConfiguration.class,
