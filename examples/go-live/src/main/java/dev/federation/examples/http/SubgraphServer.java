@@ -538,9 +538,17 @@ public final class SubgraphServer implements AutoCloseable {
         }
     }
 
-    /** Writes {@code answer} (no body for {@code HEAD}). */
+    /**
+     * Writes {@code answer} (no body for {@code HEAD}). A request whose body was not read (refused unread: 415, 405,
+     * 404, 413...) is answered with {@code Connection: close}: Jetty would close the connection after it anyway
+     * when the rest of the body has not arrived, and a client told nothing would send its next request on a
+     * connection that is going away.
+     */
     static void send(Request request, org.eclipse.jetty.server.Response response, Callback callback,
             Response answer) {
+        if (request.getAttribute(BODY) == null && request.getLength() != 0) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         byte[] body = answer.body();
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());

@@ -221,6 +221,25 @@ class SubgraphServerTest {
                 () -> SubgraphServer.Response.text(200, "text/plain", "hi"))).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aBodyRefusedUnreadClosesTheConnectionAndSaysSo() throws Exception {
+        // a text/plain body is refused before it is read; half of it has not even been sent: the connection cannot
+        // carry another request, and the answer must say so, or a client reuses it and loses its next request
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", withToken.port()), 10_000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 100\r\n\r\n" + "x".repeat(50)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String head = new String(s.getInputStream().readNBytes(512), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(head).startsWith("HTTP/1.1 415").containsIgnoringCase("connection: close");
+        }
+        // a body that was read leaves the connection open for the next request
+        HttpResponse<String> ok = post(withToken.graphqlUri(), "{\"query\":\"{ __typename }\"}", null);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Connection")).isEmpty();
+    }
+
     private static HttpResponse<String> post(URI uri, String body, String authorization)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
