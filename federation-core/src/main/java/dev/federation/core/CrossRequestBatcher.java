@@ -97,7 +97,6 @@ final class CrossRequestBatcher<K> {
                 if (group.retired) {
                     continue; // it went idle and was dropped meanwhile: join the new one
                 }
-                group.lastUsed = System.nanoTime();
                 int fresh = 0;
                 for (K k : keys) {
                     if (!group.inFlight.containsKey(k) && !group.waiting.containsKey(k)) {
@@ -205,26 +204,22 @@ final class CrossRequestBatcher<K> {
         }
         try {
             lastSweep.set(t);
-            List<Group> idle = new ArrayList<>();
-            List<Long> used = new ArrayList<>();
+            record Idle(CrossRequestBatcher<?>.Group group, long sinceDispatch) {
+            }
+            List<Idle> idle = new ArrayList<>();
             for (Group g : groups.values()) {
                 synchronized (g) {
                     if (g.idle()) {
-                        idle.add(g);
-                        used.add(g.lastUsed);
+                        idle.add(new Idle(g, t - g.lastDispatch));
                     }
                 }
             }
-            Integer[] order = new Integer[idle.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> Long.compare(used.get(a) - t, used.get(b) - t));
-            for (Integer i : order) {
+            idle.sort(java.util.Comparator.comparingLong(Idle::sinceDispatch).reversed()); // the longest idle first
+            for (Idle i : idle) {
                 if (groups.size() <= KEPT_IDLE_GROUPS) {
                     break;
                 }
-                Group g = idle.get(i);
+                CrossRequestBatcher<?>.Group g = i.group();
                 synchronized (g) {
                     if (g.idle()) { // a request may have come meanwhile: then it stays
                         g.retired = true;
@@ -270,38 +265,21 @@ final class CrossRequestBatcher<K> {
         Batch(List<Slot<K>> slots) {
             this.slots = slots;
             this.keys = new ArrayList<>(slots.size());
-            // most calls serve one request when the group is quiet: no set until a second one shows
-            Request only = null;
-            java.util.Set<Request> seen = null;
+            java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             List<GraphQLContext> contexts = new ArrayList<>(2);
             long first = Long.MAX_VALUE;
             for (Slot<K> s : slots) {
                 keys.add(s.key);
                 for (Waiter w : s.waiters) {
-                    Request r = w.request;
-                    if (r == only) {
-                        continue;
-                    }
-                    boolean fresh;
-                    if (only == null) {
-                        only = r;
-                        fresh = true;
-                    } else {
-                        if (seen == null) {
-                            seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                            seen.add(only);
-                        }
-                        fresh = seen.add(r);
-                    }
-                    if (fresh && r.context != null) {
-                        contexts.add(r.context);
+                    if (seen.add(w.request) && w.request.context != null) {
+                        contexts.add(w.request.context);
                     }
                 }
                 if (first == Long.MAX_VALUE || s.arrived - first < 0) {
                     first = s.arrived;
                 }
             }
-            this.requests = seen != null ? seen.size() : only != null ? 1 : 0;
+            this.requests = seen.size();
             this.firstArrival = first;
             this.contributors = contexts;
         }
@@ -377,12 +355,10 @@ final class CrossRequestBatcher<K> {
         Map<K, Slot<K>> inFlight = new HashMap<>();
         /** Most keys waiting and in flight at once since the maps were made. */
         int peakKeys;
-        /** When ({@link System#nanoTime()}) a request last came. */
-        long lastUsed = System.nanoTime();
         int calls;
         boolean timerArmed;
-        /** When the latest call was taken. */
-        long lastDispatch;
+        /** When the latest call was taken (its creation before the first): what the sweep reads as last used. */
+        long lastDispatch = System.nanoTime();
         /** The recent time of a call (a moving average), or 0 before the first completes. */
         long callNanos;
         boolean retired;

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dataloader.Try;
 import org.junit.jupiter.api.AfterEach;
@@ -344,6 +345,73 @@ class CrossRequestBatchingTest {
         assertThat(batcher.hasGroup("tenant-" + (CrossRequestBatcher.KEPT_IDLE_GROUPS + 99))).isTrue(); // the latest
         assertThat(batcher.hasGroup("tenant-0")).isFalse(); // the least recently used went first
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void sweepsRacingRequestsOfTwoHundredTenantsNeverMixTheirAnswers() throws Exception {
+        ExecutorService backendPool = Executors.newFixedThreadPool(2);
+        AtomicInteger mixedCalls = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        try {
+            TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(Duration.ofMillis(1)).build(),
+                    EntityBatchLoader.mappedAsync((List<String> keys, BatchEnvironment env) ->
+                            CompletableFuture.supplyAsync(() -> {
+                                Map<String, Object> out = new LinkedHashMap<>();
+                                for (String k : keys) {
+                                    if (!k.startsWith(env.scope() + "-")) {
+                                        mixedCalls.incrementAndGet();
+                                    }
+                                    out.put(k, new TestSubgraph.User(k, env.scope() + ":" + k));
+                                }
+                                return out;
+                            }, backendPool)));
+            CrossRequestBatcher<?> batcher = subgraph.entities.keyResolvers()[0].batcher();
+            CountDownLatch start = new CountDownLatch(1);
+            // a sweeper that never waits for its 100 ms: groups are retired while requests join them
+            Future<Integer> sweeper = clients.submit(() -> {
+                start.await();
+                int sweeps = 0;
+                while (!done.get()) {
+                    batcher.sweep(true);
+                    sweeps++;
+                    Thread.yield();
+                }
+                return sweeps;
+            });
+            List<Future<Integer>> threads = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                int thread = t;
+                threads.add(clients.submit(() -> {
+                    start.await();
+                    int answered = 0;
+                    for (int r = 0; r < 150; r++) {
+                        String tenant = "t" + ((thread * 17 + r) % 200); // 200 tenants: past the 64 kept groups
+                        String[] ids = {tenant + "-u" + (r % 7), tenant + "-u" + (r % 7 + 1)};
+                        ExecutionResult result = subgraph.entities(reps(ids), SELECTION,
+                                c -> c.of("tenant", tenant));
+                        assertThat(result.getErrors()).isEmpty();
+                        assertThat(names(result)).containsExactly(tenant + ":" + ids[0], tenant + ":" + ids[1]);
+                        answered++;
+                    }
+                    return answered;
+                }));
+            }
+            start.countDown();
+            int requests = 0;
+            for (Future<Integer> f : threads) {
+                requests += f.get(120, TimeUnit.SECONDS);
+            }
+            done.set(true);
+            assertThat(sweeper.get(60, TimeUnit.SECONDS)).isPositive();
+            assertThat(requests).isEqualTo(12 * 150);
+            assertThat(mixedCalls).hasValue(0); // no call ever held another tenant's key
+            batcher.sweep(true);
+            assertThat(batcher.groupCount()).isLessThanOrEqualTo(CrossRequestBatcher.KEPT_IDLE_GROUPS);
+            assertThat(batcher.waitingKeys()).isZero();
+        } finally {
+            done.set(true);
+            backendPool.shutdownNow();
+        }
     }
 
     @Test

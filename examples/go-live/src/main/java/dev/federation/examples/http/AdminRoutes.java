@@ -1,11 +1,9 @@
 package dev.federation.examples.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
 import dev.federation.examples.http.SubgraphServer.Response;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -118,22 +116,8 @@ final class AdminRoutes {
                 ? SubgraphServer.error(415, "the body must be sent as Content-Type: application/json") : null;
     }
 
-    /** The body as a JSON object, or {@code null} when it is none. */
-    private static @Nullable Map<String, Object> jsonBody(Request request) {
-        byte[] raw = Answering.body(request);
-        if (raw == null || raw.length == 0) {
-            return null;
-        }
-        try {
-            return SubgraphServer.JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
-            });
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     private static Response switchMode(Request request, FederationModeSwitch modeSwitch) {
-        Map<String, Object> body = jsonBody(request);
+        Map<String, Object> body = Answering.jsonObject(request);
         if (body == null) {
             return SubgraphServer.error(400,
                     "the body must be a JSON object {\"mode\": \"DIRECT\" | \"BATCHED\"}");
@@ -159,7 +143,7 @@ final class AdminRoutes {
     }
 
     private static Response invalidate(Request request, FederatedEntities entities) {
-        Map<String, Object> body = jsonBody(request);
+        Map<String, Object> body = Answering.jsonObject(request);
         Object typename = body == null ? null : body.get("typename");
         Object keys = body == null ? null : body.get("keys");
         if (!(typename instanceof String type) || (keys != null && !(keys instanceof List))) {

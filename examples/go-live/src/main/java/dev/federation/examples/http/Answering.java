@@ -1,6 +1,9 @@
 package dev.federation.examples.http;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.federation.examples.http.SubgraphServer.Response;
+import java.io.IOException;
+import java.util.Map;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
@@ -50,6 +53,20 @@ abstract class Answering extends Handler.Abstract {
     /** The body read before the route ran, or {@code null} when it was not read (then it is not JSON). */
     static byte @Nullable [] body(Request request) {
         return (byte[]) request.getAttribute(SubgraphServer.BODY);
+    }
+
+    /** The body read before the route ran as a JSON object; {@code null} when there is none or it is not one. */
+    static @Nullable Map<String, Object> jsonObject(Request request) {
+        byte[] raw = body(request);
+        if (raw == null || raw.length == 0) {
+            return null;
+        }
+        try {
+            return SubgraphServer.JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
+            });
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Whether the request declares a JSON body ({@code application/json}, parameters allowed). */

@@ -1,10 +1,8 @@
 package dev.federation.examples.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.federation.examples.http.SubgraphServer.Interceptor;
 import dev.federation.examples.http.SubgraphServer.Response;
 import graphql.ExecutionResult;
-import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,14 +31,11 @@ final class GraphqlRoute extends Answering {
         if (raw == null || !isJson(request)) {
             return SubgraphServer.error(415, "the body must be sent as Content-Type: application/json");
         }
-        Map<String, Object> body;
-        try {
-            body = SubgraphServer.JSON.readValue(raw, new TypeReference<Map<String, Object>>() {
-            });
-        } catch (IOException | IllegalArgumentException e) {
+        Map<String, Object> body = jsonObject(request);
+        if (body == null) {
             return SubgraphServer.error(400, "the body must be a JSON object with a 'query'");
         }
-        Object query = body == null ? null : body.get("query");
+        Object query = body.get("query");
         if (!(query instanceof String)) {
             return SubgraphServer.error(400, "the body must be a JSON object with a string 'query'");
         }
