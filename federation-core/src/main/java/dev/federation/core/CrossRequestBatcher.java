@@ -232,6 +232,20 @@ final class CrossRequestBatcher<K> {
         }
     }
 
+    /**
+     * The most keys the group of {@code scope} held at once since its maps were made, or -1 when it has no group (a
+     * test's view: 0 once an idle group got new maps after a burst).
+     */
+    int peakKeys(Object scope) {
+        Group g = groups.get(scope);
+        if (g == null) {
+            return -1;
+        }
+        synchronized (g) {
+            return g.peakKeys;
+        }
+    }
+
     /** Whether a group of {@code scope} is alive (a test's view). */
     boolean hasGroup(Object scope) {
         return groups.containsKey(scope);

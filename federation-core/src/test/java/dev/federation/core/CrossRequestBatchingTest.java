@@ -327,6 +327,37 @@ class CrossRequestBatchingTest {
     }
 
     @Test
+    void aKeptGroupGetsSmallMapsAgainOnceABurstIsOver() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        CrossRequestBatcher<?> batcher = subgraph.entities.keyResolvers()[0].batcher();
+        Future<ExecutionResult> a = request(subgraph, "acme", "u0");
+        Call first = nextCall();
+        String[] burst = new String[300];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = "u" + (i + 1);
+        }
+        Future<ExecutionResult> b = request(subgraph, "acme", burst);
+        awaitWaitingKeys(subgraph, burst.length);
+        assertThat(batcher.peakKeys("acme")).isEqualTo(301); // 300 waiting, 1 in flight: the maps grew to hold them
+
+        first.answerAll();
+        Call second = nextCall();
+        assertThat(second.keys()).hasSize(300);
+        assertThat(batcher.peakKeys("acme")).isEqualTo(301); // not idle yet: the maps stay
+        second.answerAll();
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u0");
+        assertThat(names(b.get(30, TimeUnit.SECONDS))).hasSize(300).startsWith("acme:u1").endsWith("acme:u300");
+        // the group is kept for the scope's next request, with new, small maps: a map never shrinks by itself
+        assertThat(batcher.hasGroup("acme")).isTrue();
+        assertThat(batcher.peakKeys("acme")).isZero();
+
+        Future<ExecutionResult> c = request(subgraph, "acme", "u7"); // and the kept group still works
+        nextCall().answerAll();
+        assertThat(names(c.get(30, TimeUnit.SECONDS))).containsExactly("acme:u7");
+        assertThat(batcher.peakKeys("acme")).isEqualTo(1); // a small request does not count as a burst
+    }
+
+    @Test
     void idleGroupsPastTheKeptOnesAreDroppedSoScopesHoldNoMemoryOnceQuiet() throws Exception {
         TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
         @SuppressWarnings("unchecked")

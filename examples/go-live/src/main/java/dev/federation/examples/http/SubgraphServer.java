@@ -343,6 +343,13 @@ public final class SubgraphServer implements AutoCloseable {
             default -> status >= 500 ? "internal error"
                     : String.valueOf(HttpStatus.getMessage(status)).toLowerCase(java.util.Locale.ROOT);
         };
+        if (request.getAttribute(REQUEST_ID) == null) {
+            // Jetty refused it before any handler ran (a malformed URI or request line, headers too large): the
+            // listeners are told all the same, of a path they cannot trust
+            String method = KNOWN_METHODS.contains(request.getMethod()) ? request.getMethod() : OTHER;
+            response = new Reporting(request, response, method, OTHER, name + "-" + REQUEST_IDS.incrementAndGet(),
+                    request.getBeginNanoTime());
+        }
         send(request, response, callback, error(status, message));
         return true;
     }
@@ -351,7 +358,8 @@ public final class SubgraphServer implements AutoCloseable {
      * The outermost handler: gives each request its id (MDC and an attribute), answers 404 for what no route
      * handled and 500 for what a handler threw, and tells the listeners of the status once, when the response
      * is written (the queue's 503 and the error pages of Jetty's handlers, such as {@code SizeLimitHandler}'s 413,
-     * included; what Jetty answers before any handler runs, a malformed URI or headers too large, is not).
+     * included; what Jetty answers before any handler runs, a malformed URI or headers too large, is told by the
+     * server's error handler).
      */
     private final class Observed extends Handler.Wrapper {
         private final Set<String> knownPaths;

@@ -222,6 +222,44 @@ class SubgraphServerTest {
     }
 
     @Test
+    void whatJettyRefusesBeforeAnyHandlerIsJsonAndReachesTheListeners() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SubgraphServer server = SubgraphServer.builder(users).name("parser")
+                .listener((method, path, status, nanos) -> seen.add(method + " " + path + " " + status))
+                .build().start()) {
+            // headers over the limit, and a request line Jetty's parser refuses: no handler runs for either
+            String tooLarge = rawExchange(server, "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+                    + "x".repeat(20_000) + "\r\n\r\n");
+            assertThat(tooLarge).startsWith("HTTP/1.1 431");
+            assertThat(errorOf(tooLarge)).isEqualTo("request header fields too large");
+            String badLine = rawExchange(server, "GET /graph ql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(badLine).startsWith("HTTP/1.1 400").doesNotContain("graph ql");
+            assertThat(errorOf(badLine)).isNotBlank();
+            // told before the answer was written; the path is never the request's own text, nor a method it could not read
+            assertThat(seen).containsExactly("GET other 431", "other other 400"); // a request line it refused has no method
+            // and the server still answers
+            assertThat(post(server.graphqlUri(), "{\"query\":\"{ __typename }\"}", null).statusCode()).isEqualTo(200);
+            assertThat(seen).hasSize(3).last().isEqualTo("POST /graphql 200");
+        }
+    }
+
+    /** The {@code error} of an HTTP answer's JSON body. */
+    private static String errorOf(String answer) throws IOException {
+        return JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("error").asText();
+    }
+
+    /** Sends {@code request} as bytes on a connection of its own and reads the answer until the server closes it. */
+    private static String rawExchange(SubgraphServer server, String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 10_000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
     void aBodyRefusedUnreadClosesTheConnectionAndSaysSo() throws Exception {
         // a text/plain body is refused before it is read; half of it has not even been sent: the connection cannot
         // carry another request, and the answer must say so, or a client reuses it and loses its next request
