@@ -42,8 +42,9 @@ abstract class Answering extends Handler.Abstract {
                 answer = SubgraphServer.error(405, "use " + method);
             }
         } catch (Throwable e) { // an Error too: this request fails, the worker lives on
-            LOG.atError().setCause(e).addKeyValue("request_id", requestId)
-                    .addKeyValue("path", Request.getPathInContext(request)).log("request failed");
+            // not Request.getPathInContext here: inside PathMappingsHandler it throws (a null context path), and
+            // that NPE would replace the route's own failure in the log
+            LOG.atError().setCause(e).addKeyValue("request_id", requestId).log("request failed");
             answer = SubgraphServer.error(500, "internal error");
         }
         SubgraphServer.send(request, response, callback, answer);
