@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite sized for a 2-core machine, writes JMH's JSON results to benchmarks/target/results/
 # and prints (and saves as summary.md) the tables of results, ratios, batching counters and targets. Run it
-# on an otherwise idle machine: about 30 minutes on 2 cores.
+# on an otherwise idle machine: about 50 minutes on 2 cores (SmallRequestsBenchmark's long warm-up is 20 of them).
 #
 # EntitiesBenchmark runs 6 forks at each point of the targets, in rounds of one fork of every implementation
 # (their order reversed every other round), so that the machine's drift over the run falls on all of them
@@ -18,7 +18,9 @@
 # Settings (environment): BENCHMARKS (any of entities, gateway, small, latency), POINTS (representations x
 # types), IMPLS, ENTITIES_FORKS (EntitiesBenchmark), POSTS, TYPES, GATEWAY_IMPLS (GatewayWorkloadBenchmark),
 # SMALL_IMPLS (SmallRequestsBenchmark), LATENCY_REPS, LATENCY_TYPES, LATENCY_IMPLS (BackendLatencyBenchmark),
-# FORKS (all but EntitiesBenchmark), JMH_OPTS (warm-up and measurement), OUT (result folder).
+# FORKS (all but EntitiesBenchmark), JMH_OPTS (warm-up and measurement), SMALL_JMH_OPTS (the same for
+# SmallRequestsBenchmark, whose 16 threads on 2 cores leave the JIT compiler so little CPU that throughput was
+# still rising several-fold 28 s in: 40 s of warm-up), OUT (result folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +39,7 @@ BENCHMARKS=${BENCHMARKS:-entities gateway small latency}
 ENTITIES_FORKS=${ENTITIES_FORKS:-6}
 FORKS=${FORKS:-3}
 JMH_OPTS=${JMH_OPTS:--wi 3 -w 1s -i 3 -r 1s -foe true}
+SMALL_JMH_OPTS=${SMALL_JMH_OPTS:--wi 20 -w 2s -i 3 -r 2s -foe true}
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests
@@ -64,7 +67,7 @@ fi
 if [[ " $BENCHMARKS " == *" small "* ]]; then
   # shellcheck disable=SC2086
   java -jar "$JAR" SmallRequestsBenchmark -p impl="$SMALL_IMPLS" \
-    -f "$FORKS" $JMH_OPTS -rf json -rff "$OUT/small.json"
+    -f "$FORKS" $SMALL_JMH_OPTS -rf json -rff "$OUT/small.json"
 fi
 if [[ " $BENCHMARKS " == *" latency "* ]]; then
   # shellcheck disable=SC2086

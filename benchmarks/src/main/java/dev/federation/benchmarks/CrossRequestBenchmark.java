@@ -48,8 +48,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseSerialGC"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+// 40 s of warm-up: with 16 or 64 threads on 2 cores the JIT compiler gets a sliver of the CPU, and a free
+// backend's throughput was still rising 5-fold 28 s in (one thread is steady after 6 s)
+@Warmup(iterations = 20, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class CrossRequestBenchmark {
 
     /** Per-request batching ({@value #PER_REQUEST}) or cross-request batching ({@value #CROSS_REQUEST}). */
@@ -97,6 +99,8 @@ public class CrossRequestBenchmark {
     private long measuredKeys;
     private long measuredRequests;
     private int iteration;
+    /** Requests completed in each measured iteration: steady figures say the warm-up was long enough. */
+    private final java.util.List<Long> perIteration = new java.util.ArrayList<>();
 
     /** Builds the subgraph and checks that it answers every request. */
     @Setup(Level.Trial)
@@ -148,6 +152,7 @@ public class CrossRequestBenchmark {
             measuredCalls += backend.calls() - callsAtStart;
             measuredKeys += backend.keys() - keysAtStart;
             measuredRequests += executed.sum() - requestsAtStart;
+            perIteration.add(executed.sum() - requestsAtStart);
             measuredAsked += asked.sum() - askedAtStart;
         }
     }
@@ -157,12 +162,12 @@ public class CrossRequestBenchmark {
     public void tearDown(BenchmarkParams params) {
         System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d "
                         + "maxCallsInFlight=%d connections=%d threads=%d requests=%d backendCalls=%d "
-                        + "callsPerRequest=%.4f keysPerCall=%.2f keysAskedPerCall=%.2f%n", batching, backendMicros,
-                windowMicros, maxCallsInFlight, connections,
+                        + "callsPerRequest=%.4f keysPerCall=%.2f keysAskedPerCall=%.2f perIteration=%s%n", batching,
+                backendMicros, windowMicros, maxCallsInFlight, connections,
                 params.getThreads(), measuredRequests, measuredCalls,
                 measuredRequests == 0 ? Double.NaN : (double) measuredCalls / measuredRequests,
                 measuredCalls == 0 ? Double.NaN : (double) measuredKeys / measuredCalls,
-                measuredCalls == 0 ? Double.NaN : (double) measuredAsked / measuredCalls);
+                measuredCalls == 0 ? Double.NaN : (double) measuredAsked / measuredCalls, perIteration);
         backend.close();
     }
 

@@ -31,8 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseSerialGC"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+// 40 s of warm-up: with 16 threads on 2 cores the JIT compiler gets a sliver of the CPU, and throughput was
+// still rising several-fold 28 s in (see CrossRequestBenchmark)
+@Warmup(iterations = 20, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class SmallRequestsBenchmark {
 
     /** The request sizes cycled through: 1 to 5 representations. */
