@@ -30,6 +30,8 @@ final class CrossRequestBatcher<K> {
     private final CrossRequestBatching settings;
     private final int maxBatchSize;
     private final long windowNanos;
+    /** A group whose recent call time is below this calls the backend at once for each request. */
+    private final long directBelowNanos;
     private final Executor timerExecutor;
     /** Where a timer hands the dispatch over: the batch executor, or the timer's own thread. */
     private final Executor handOff;
@@ -57,6 +59,7 @@ final class CrossRequestBatcher<K> {
         this.settings = settings;
         this.maxBatchSize = options.maxBatchSize();
         this.windowNanos = settings.window().toNanos();
+        this.directBelowNanos = settings.directBelow().toNanos();
         Executor executor = options.batchExecutor();
         // the JDK's delay thread only hands the dispatch over: to the batch executor when there is one
         this.handOff = executor != null ? executor : Runnable::run;
@@ -88,22 +91,21 @@ final class CrossRequestBatcher<K> {
      *     batch function)
      */
     CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline, @Nullable GraphQLContext context) {
+        Group group = groups.computeIfAbsent(scope, Group::new);
+        long recent = group.callNanos;
+        if (recent > 0 && recent < directBelowNanos && group.tryDirect(settings.maxCallsInFlight())) {
+            return direct(group, keys, scope, deadline, context);
+        }
         Request request = new Request(keys.size(), context);
         List<Batch<K>> now;
-        Group group;
         while (true) {
-            group = groups.computeIfAbsent(scope, Group::new);
             synchronized (group) {
                 if (group.retired) {
+                    group = groups.computeIfAbsent(scope, Group::new);
                     continue; // it went idle and was dropped meanwhile: join the new one
                 }
-                int fresh = 0;
-                for (K k : keys) {
-                    if (!group.inFlight.containsKey(k) && !group.waiting.containsKey(k)) {
-                        fresh++;
-                    }
-                }
-                if (group.waiting.size() + fresh > settings.maxWaitingKeys()) {
+                if (group.waiting.size() + keys.size() > settings.maxWaitingKeys() // else no need to count
+                        && group.waiting.size() + fresh(group, keys) > settings.maxWaitingKeys()) {
                     return CompletableFuture.completedFuture(request.busy(busy(keys.size())));
                 }
                 for (int i = 0; i < keys.size(); i++) {
@@ -129,6 +131,44 @@ final class CrossRequestBatcher<K> {
         // the timer is cancelled when the answers come first, so a finished request is not held until its deadline
         f.completeOnTimeout(EXPIRED, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         return f.thenApply(answers -> answers == EXPIRED ? request.expire(resolver.calls.batchTimedOut()) : answers);
+    }
+
+    /** How many of {@code keys} the group neither waits for nor has in flight. Under the group's monitor. */
+    private int fresh(Group group, List<K> keys) {
+        int fresh = 0;
+        for (K k : keys) {
+            if (!group.inFlight.containsKey(k) && !group.waiting.containsKey(k)) {
+                fresh++;
+            }
+        }
+        return fresh;
+    }
+
+    /**
+     * One call for one request's keys, at once and past the group's monitor: its calls have recently been faster
+     * than {@link CrossRequestBatching#directBelow()}, so merging could not pay for a wait. Counted against
+     * {@code maxCallsInFlight} among the direct calls of the group (taken by the caller).
+     */
+    private CompletableFuture<Object[]> direct(Group group, List<K> keys, Object scope, long deadline,
+            @Nullable GraphQLContext context) {
+        Object[] out = new Object[keys.size()];
+        long start = System.nanoTime();
+        CompletableFuture<Void> done;
+        try {
+            done = resolver.calls.call(keys, null, 0, FederationMode.BATCHED, 0, null, out, scope, deadline, 1, 0,
+                    context == null ? List.of() : List.of(context));
+        } catch (RuntimeException | Error e) {
+            group.directDone(System.nanoTime() - start);
+            throw e;
+        }
+        if (done.isDone()) {
+            group.directDone(System.nanoTime() - start);
+            return CompletableFuture.completedFuture(out);
+        }
+        return done.handle((v, e) -> {
+            group.directDone(System.nanoTime() - start);
+            return out;
+        });
     }
 
     private KeyFailure busy(int size) {
@@ -373,8 +413,13 @@ final class CrossRequestBatcher<K> {
         boolean timerArmed;
         /** When the latest call was taken (its creation before the first): what the sweep reads as last used. */
         long lastDispatch = System.nanoTime();
-        /** The recent time of a call (a moving average), or 0 before the first completes. */
-        long callNanos;
+        /**
+         * The recent time of a call (a moving average), or 0 before the first completes. Written under the monitor
+         * or by a direct call as it completes (a lost update only delays the average); read without it.
+         */
+        volatile long callNanos;
+        /** Direct calls in flight ({@link #direct}): at most {@code maxCallsInFlight}. */
+        final java.util.concurrent.atomic.AtomicInteger directCalls = new java.util.concurrent.atomic.AtomicInteger();
         boolean retired;
 
         Group(Object scope) {
@@ -414,7 +459,27 @@ final class CrossRequestBatcher<K> {
 
         /** A call of this group took {@code nanos}: folded into the moving average. */
         void callTook(long nanos) {
-            callNanos = callNanos == 0 ? nanos : (7 * callNanos + nanos) / 8;
+            long recent = callNanos;
+            callNanos = recent == 0 ? nanos : (7 * recent + nanos) / 8;
+        }
+
+        /** Takes a slot for a direct call, if fewer than {@code max} are in flight. */
+        boolean tryDirect(int max) {
+            while (true) {
+                int n = directCalls.get();
+                if (n >= max) {
+                    return false;
+                }
+                if (directCalls.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** A direct call took {@code nanos}: its slot is free, and its time counts. */
+        void directDone(long nanos) {
+            callTook(nanos);
+            directCalls.decrementAndGet();
         }
 
         /** Every waiting key, in calls of at most {@code maxBatchSize}, as far as the calls in flight allow. */
@@ -445,7 +510,7 @@ final class CrossRequestBatcher<K> {
         }
 
         boolean idle() {
-            return calls == 0 && waiting.isEmpty() && !retired;
+            return calls == 0 && directCalls.get() == 0 && waiting.isEmpty() && !retired;
         }
 
         /** After a call: when now idle, small maps again after a large burst (a map never shrinks). */

@@ -15,7 +15,8 @@ import java.util.Objects;
  * its share of a call's time (the recent call time divided by {@link #maxCallsInFlight()}), so that the
  * calls in flight are spread over a call's time and keys wait a fraction of a call, not a whole one. At most {@link #maxCallsInFlight()} calls of a group run at once (a bulkhead for the
  * backend), and at most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
- * {@code ENTITY_BATCH_FAILED} ("the backend is busy"), never an unbounded queue.
+ * {@code ENTITY_BATCH_FAILED} ("the backend is busy"), never an unbounded queue. A group whose calls are
+ * recently faster than {@link #directBelow()} does not merge: each request calls the backend at once.
  *
  * <p>The batch scope is the request's {@link CacheScope} value: a request whose scope is {@code null} is never
  * merged, and two scopes never share a call, a key or an answer. With the default {@link CacheScope#GLOBAL}
@@ -39,14 +40,18 @@ public final class CrossRequestBatching {
     public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 4;
     /** Default most keys of one group waiting for a call: 10,000. */
     public static final int DEFAULT_MAX_WAITING_KEYS = 10_000;
+    /** Default recent call time below which a group's requests call the backend at once, unmerged: 50 µs. */
+    public static final Duration DEFAULT_DIRECT_BELOW = Duration.ofNanos(50_000);
 
     private static final CrossRequestBatching DEFAULTS = custom().build();
 
     private final Duration window;
     private final int maxCallsInFlight;
     private final int maxWaitingKeys;
+    private final Duration directBelow;
 
     private CrossRequestBatching(Builder b) {
+        this.directBelow = b.directBelow;
         this.window = b.window;
         this.maxCallsInFlight = b.maxCallsInFlight;
         this.maxWaitingKeys = b.maxWaitingKeys;
@@ -77,10 +82,20 @@ public final class CrossRequestBatching {
         return maxWaitingKeys;
     }
 
+    /**
+     * A group whose calls recently took less than this (a moving average of its call times) does not merge: each
+     * request calls the backend at once, as without cross-request batching, at most {@link #maxCallsInFlight()}
+     * such calls at once (past them, requests merge). A call that fast (an in-memory backend, a local cache)
+     * costs less than a thread's wait for it, so merging could only slow it. {@link Duration#ZERO} merges always.
+     */
+    public Duration directBelow() {
+        return directBelow;
+    }
+
     @Override
     public String toString() {
         return "CrossRequestBatching{window=" + window + ", maxCallsInFlight=" + maxCallsInFlight
-                + ", maxWaitingKeys=" + maxWaitingKeys + '}';
+                + ", maxWaitingKeys=" + maxWaitingKeys + ", directBelow=" + directBelow + '}';
     }
 
     /** Builder of {@link CrossRequestBatching}; each setter rejects a bad value at once. */
@@ -88,8 +103,19 @@ public final class CrossRequestBatching {
         private Duration window = DEFAULT_WINDOW;
         private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
         private int maxWaitingKeys = DEFAULT_MAX_WAITING_KEYS;
+        private Duration directBelow = DEFAULT_DIRECT_BELOW;
 
         private Builder() {
+        }
+
+        /** @param time zero (merge always) or positive */
+        public Builder directBelow(Duration time) {
+            Objects.requireNonNull(time, "directBelow");
+            if (time.isNegative()) {
+                throw new IllegalArgumentException("cross-request directBelow must not be negative, was " + time);
+            }
+            this.directBelow = time;
+            return this;
         }
 
         /** @param window positive */

@@ -58,6 +58,14 @@ class CrossRequestBatchingTest {
         clients.shutdownNow();
     }
 
+    /**
+     * Settings that merge always: a gated call can complete within {@code directBelow} (the test answers it at
+     * once), and these tests are about what merging does.
+     */
+    private static CrossRequestBatching.Builder merging() {
+        return CrossRequestBatching.custom().window(LONG_WINDOW).directBelow(Duration.ZERO);
+    }
+
     private EntityBatchLoader<String, Object> gated() {
         return EntityBatchLoader.mappedAsync((List<String> keys, BatchEnvironment env) -> {
             CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
@@ -114,7 +122,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void aLoneRequestIsDispatchedAtOnceWithTheScopeAndNoRequestsContext() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
         Call call = nextCall(); // dispatched with no call in flight: it did not wait for the 60 s window
         assertThat(call.keys()).containsExactly("u1", "u2");
@@ -127,7 +135,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void keysThatArriveWhileACallIsInFlightGoTogetherInTheNextAndSharedKeysLoadOnce() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
         Call first = nextCall();
         Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u3"); // u2 joins the call in flight
@@ -150,7 +158,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void twoScopesNeverShareACall() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1");
         Future<ExecutionResult> b = request(subgraph, "globex", "u1");
         Call one = nextCall();
@@ -224,7 +232,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void aFailedCallOrAFailedKeyReachesOnlyTheRequestsThatAskedForThem() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1");
         Call first = nextCall();
         Future<ExecutionResult> b = request(subgraph, "acme", "u2", "u5");
@@ -252,7 +260,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void pastTheWaitingKeysLimitARequestIsToldBusyAtOnceAndTheGroupRecovers() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).maxWaitingKeys(2).build(),
+        TestSubgraph subgraph = subgraph(merging().maxWaitingKeys(2).build(),
                 gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1");
         Call first = nextCall();
@@ -277,7 +285,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void aRequestWithoutAScopeIsNeverMerged() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         Future<ExecutionResult> a = request(subgraph, "acme", "u1");
         Call first = nextCall();
         Future<ExecutionResult> noScope = clients.submit(() -> subgraph.entities(reps("u1"), SELECTION));
@@ -292,7 +300,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void directModeBypassesTheBatcher() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         subgraph.entities.modeSwitch().set(FederationMode.DIRECT, "test");
         Future<ExecutionResult> a = request(subgraph, "acme", "u1", "u2");
         Call one = nextCall();
@@ -305,7 +313,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void anAbandonedRequestCancelsNobodyElsesLoad() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         @SuppressWarnings("unchecked")
         CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
                 .batcher();
@@ -327,8 +335,50 @@ class CrossRequestBatchingTest {
     }
 
     @Test
+    void callsFasterThanDirectBelowGoAtOnceUnmergedAndPastTheirBulkheadRequestsMergeAgain() throws Exception {
+        // every completed call counts as fast here; two direct calls at most, two merged ones at most
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW)
+                .directBelow(Duration.ofDays(1)).maxCallsInFlight(2).build(), gated());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        nextCall().answerAll(); // no call time known yet: merged road, as before
+        assertThat(names(a.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1");
+
+        Future<ExecutionResult> b = request(subgraph, "acme", "u1", "u2");
+        Call direct1 = nextCall();
+        Future<ExecutionResult> c = request(subgraph, "acme", "u2", "u3");
+        Call direct2 = nextCall(); // not joined to direct1's u2: a direct call is the request's own
+        assertThat(direct1.keys()).containsExactly("u1", "u2");
+        assertThat(direct2.keys()).containsExactly("u2", "u3");
+        assertThat(direct2.env().scope()).isEqualTo("acme"); // as a merged call: the scope, no request's context
+        assertThat(direct2.env().context()).isNull();
+        assertThat(direct2.env().requests()).isEqualTo(1);
+
+        // two direct calls in flight: the next requests take the merged road, with its own bulkhead of two
+        Future<ExecutionResult> d = request(subgraph, "acme", "u4");
+        Call merged1 = nextCall();
+        Future<ExecutionResult> e = request(subgraph, "acme", "u5");
+        Call merged2 = nextCall();
+        Future<ExecutionResult> f = request(subgraph, "acme", "u6", "u4"); // u4 joins merged1; u6 waits
+        awaitWaitingKeys(subgraph, 1);
+        assertThat(calls).isEmpty();
+
+        merged1.answerAll();
+        Call merged3 = nextCall();
+        assertThat(merged3.keys()).containsExactly("u6");
+        for (Call call : List.of(direct1, direct2, merged2, merged3)) {
+            call.answerAll();
+        }
+        assertThat(names(b.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1", "acme:u2");
+        assertThat(names(c.get(30, TimeUnit.SECONDS))).containsExactly("acme:u2", "acme:u3");
+        assertThat(names(d.get(30, TimeUnit.SECONDS))).containsExactly("acme:u4");
+        assertThat(names(e.get(30, TimeUnit.SECONDS))).containsExactly("acme:u5");
+        assertThat(names(f.get(30, TimeUnit.SECONDS))).containsExactly("acme:u6", "acme:u4");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void aKeptGroupGetsSmallMapsAgainOnceABurstIsOver() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         CrossRequestBatcher<?> batcher = subgraph.entities.keyResolvers()[0].batcher();
         Future<ExecutionResult> a = request(subgraph, "acme", "u0");
         Call first = nextCall();
@@ -359,7 +409,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void idleGroupsPastTheKeptOnesAreDroppedSoScopesHoldNoMemoryOnceQuiet() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         @SuppressWarnings("unchecked")
         CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
                 .batcher();
@@ -447,7 +497,7 @@ class CrossRequestBatchingTest {
 
     @Test
     void aBusyScopeKeepsItsGroupAfterManyQuietOnes() throws Exception {
-        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW).build(), gated());
+        TestSubgraph subgraph = subgraph(merging().build(), gated());
         @SuppressWarnings("unchecked")
         CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
                 .batcher();
@@ -529,6 +579,8 @@ class CrossRequestBatchingTest {
                 .hasMessageContaining("cross-request batching of User needs FederationOptions.batchExecutor");
         assertThatThrownBy(() -> CrossRequestBatching.custom().window(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> CrossRequestBatching.custom().directBelow(Duration.ofNanos(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CrossRequestBatching.custom().maxWaitingKeys(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -88,6 +88,7 @@ public class FederationAutoConfiguration {
             valid(q + "max-calls-in-flight", c.getMaxCallsInFlight(),
                     () -> cb.maxCallsInFlight(c.getMaxCallsInFlight()));
             valid(q + "max-waiting-keys", c.getMaxWaitingKeys(), () -> cb.maxWaitingKeys(c.getMaxWaitingKeys()));
+            valid(q + "direct-below", c.getDirectBelow(), () -> cb.directBelow(c.getDirectBelow()));
             b.crossRequest(cb.build());
             if (executor == null) {
                 executor = executor(beans, "applicationTaskExecutor");

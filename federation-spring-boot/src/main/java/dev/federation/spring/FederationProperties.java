@@ -124,6 +124,12 @@ public class FederationProperties {
         /** Most keys of one group waiting for a call; past it, requests are answered busy (ENTITY_BATCH_FAILED). */
         private int maxWaitingKeys = 10000;
 
+        /**
+         * Recent call time below which a group does not merge: each request calls the backend at once (an in-memory
+         * backend, a local cache). 0 merges always.
+         */
+        private Duration directBelow = Duration.ofNanos(50_000);
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -154,6 +160,14 @@ public class FederationProperties {
 
         public void setMaxWaitingKeys(int maxWaitingKeys) {
             this.maxWaitingKeys = maxWaitingKeys;
+        }
+
+        public Duration getDirectBelow() {
+            return directBelow;
+        }
+
+        public void setDirectBelow(Duration directBelow) {
+            this.directBelow = directBelow;
         }
     }
 

@@ -34,6 +34,7 @@ class ConfigurationMetadataTest {
                 "\"name\": \"federation.cross-request.enabled\"", "\"name\": \"federation.cross-request.window\"",
                 "\"name\": \"federation.cross-request.max-calls-in-flight\"",
                 "\"name\": \"federation.cross-request.max-waiting-keys\"",
+                "\"name\": \"federation.cross-request.direct-below\"",
                 "Whether the keys of concurrent requests of one type and batch scope",
                 "\"name\": \"federation.cache.redis.url\"", "\"name\": \"federation.cache.redis.prefix\"",
                 "\"name\": \"federation.cache.redis.command-timeout\"", "\"defaultValue\": \"100ms\"",

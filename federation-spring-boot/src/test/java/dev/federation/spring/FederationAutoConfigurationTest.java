@@ -278,7 +278,8 @@ class FederationAutoConfigurationTest {
     void crossRequestBatchingIsConfiguredFromPropertiesOnTheAppsBatchExecutor() {
         runner.withUserConfiguration(BatchExecutor.class)
                 .withPropertyValues("federation.cross-request.enabled=true", "federation.cross-request.window=5ms",
-                        "federation.cross-request.max-calls-in-flight=2", "federation.cross-request.max-waiting-keys=500")
+                        "federation.cross-request.max-calls-in-flight=2", "federation.cross-request.max-waiting-keys=500",
+                        "federation.cross-request.direct-below=0")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     dev.federation.core.FederationOptions options = context.getBean(
@@ -287,6 +288,7 @@ class FederationAutoConfigurationTest {
                     assertThat(options.crossRequest().window()).isEqualTo(java.time.Duration.ofMillis(5));
                     assertThat(options.crossRequest().maxCallsInFlight()).isEqualTo(2);
                     assertThat(options.crossRequest().maxWaitingKeys()).isEqualTo(500);
+                    assertThat(options.crossRequest().directBelow()).isZero();
                     assertThat(options.batchExecutor()).isSameAs(
                             context.getBean(FederationAutoConfiguration.BATCH_EXECUTOR_BEAN));
                     ExecutionResult result = entities(context.getBean(GraphQlSource.class).graphQl(), 30);
