@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A group's state (keys waiting, keys in flight, calls in flight) is guarded by the group's monitor, which
  * is never held while the batch function runs or while answers are handed out. A key wanted by several
- * requests is loaded once; each of them gets the key's own answer; a failure reaches the requests of the keys
+ * requests is loaded once by the merged calls (a direct call, {@link #direct}, is one request's own); each of them gets the key's own answer; a failure reaches the requests of the keys
  * it failed. A request's answer is complete when every one of its keys is answered, or when its deadline
  * passes (the keys left then fail with {@code ENTITY_BATCH_TIMEOUT}, and their loads go on for the others).
  */
@@ -93,7 +93,8 @@ final class CrossRequestBatcher<K> {
     CompletableFuture<Object[]> load(List<K> keys, Object scope, long deadline, @Nullable GraphQLContext context) {
         Group group = groups.computeIfAbsent(scope, Group::new);
         long recent = group.callNanos;
-        if (recent > 0 && recent < directBelowNanos && group.tryDirect(settings.maxCallsInFlight())) {
+        if (recent > 0 && recent < directBelowNanos && keys.size() <= maxBatchSize // else merged: it splits
+                && group.tryDirect(settings.maxCallsInFlight())) {
             return direct(group, keys, scope, deadline, context);
         }
         Request request = new Request(keys.size(), context);
@@ -159,7 +160,13 @@ final class CrossRequestBatcher<K> {
                     context == null ? List.of() : List.of(context));
         } catch (RuntimeException | Error e) {
             group.directDone(System.nanoTime() - start);
-            throw e;
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            // as a merged call answers it: the keys fail, the request completes normally
+            java.util.Arrays.fill(out, new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
+                    "Failed to resolve " + resolver.typename + " (" + resolver.shape + ")", e));
+            return CompletableFuture.completedFuture(out);
         }
         if (done.isDone()) {
             group.directDone(System.nanoTime() - start);
@@ -250,7 +257,7 @@ final class CrossRequestBatcher<K> {
             for (Group g : groups.values()) {
                 synchronized (g) {
                     if (g.idle()) {
-                        idle.add(new Idle(g, t - g.lastDispatch));
+                        idle.add(new Idle(g, t - g.lastUse()));
                     }
                 }
             }
@@ -418,6 +425,8 @@ final class CrossRequestBatcher<K> {
          * or by a direct call as it completes (a lost update only delays the average); read without it.
          */
         volatile long callNanos;
+        /** When the latest direct call completed: a group served by direct calls only is in use all the same. */
+        volatile long lastDirect = lastDispatch;
         /** Direct calls in flight ({@link #direct}): at most {@code maxCallsInFlight}. */
         final java.util.concurrent.atomic.AtomicInteger directCalls = new java.util.concurrent.atomic.AtomicInteger();
         boolean retired;
@@ -479,7 +488,14 @@ final class CrossRequestBatcher<K> {
         /** A direct call took {@code nanos}: its slot is free, and its time counts. */
         void directDone(long nanos) {
             callTook(nanos);
+            lastDirect = System.nanoTime();
             directCalls.decrementAndGet();
+        }
+
+        /** The later of the latest merged call taken and the latest direct call completed (what the sweep ranks). */
+        long lastUse() {
+            long direct = lastDirect;
+            return direct - lastDispatch > 0 ? direct : lastDispatch;
         }
 
         /** Every waiting key, in calls of at most {@code maxBatchSize}, as far as the calls in flight allow. */
@@ -509,6 +525,10 @@ final class CrossRequestBatcher<K> {
             return new Batch<>(batch);
         }
 
+        /**
+         * No merged call in flight and no key waiting. Direct calls are read as a hint only: one may start on a group
+         * the sweep retires (it uses none of the group's state; its time is then lost with the group).
+         */
         boolean idle() {
             return calls == 0 && directCalls.get() == 0 && waiting.isEmpty() && !retired;
         }

@@ -13,10 +13,12 @@ import java.util.Objects;
  * group completes; {@link #window()} has passed since the first of them arrived; they fill
  * {@code maxBatchSize}; or, once a call of the group has completed, the latest call has been in flight for
  * its share of a call's time (the recent call time divided by {@link #maxCallsInFlight()}), so that the
- * calls in flight are spread over a call's time and keys wait a fraction of a call, not a whole one. At most {@link #maxCallsInFlight()} calls of a group run at once (a bulkhead for the
- * backend), and at most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
+ * calls in flight are spread over a call's time and keys wait a fraction of a call, not a whole one. At
+ * most {@link #maxCallsInFlight()} merged calls of a group run at once (a bulkhead for the backend), and at most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
  * {@code ENTITY_BATCH_FAILED} ("the backend is busy"), never an unbounded queue. A group whose calls are
- * recently faster than {@link #directBelow()} does not merge: each request calls the backend at once.
+ * recently faster than {@link #directBelow()} does not merge: each request calls the backend at once, up to
+ * {@link #maxCallsInFlight()} such direct calls besides the merged ones (so up to twice as many calls of the
+ * group while its calls are that fast), and a key two such requests want is loaded by each.
  *
  * <p>The batch scope is the request's {@link CacheScope} value: a request whose scope is {@code null} is never
  * merged, and two scopes never share a call, a key or an answer. With the default {@link CacheScope#GLOBAL}
@@ -72,7 +74,10 @@ public final class CrossRequestBatching {
         return window;
     }
 
-    /** Most calls of one group (type, key shape, scope) in flight at once. */
+    /**
+     * Most merged calls of one group (type, key shape, scope) in flight at once; and, while the group's calls are
+     * faster than {@link #directBelow()}, most direct calls besides them.
+     */
     public int maxCallsInFlight() {
         return maxCallsInFlight;
     }

@@ -374,6 +374,75 @@ class CrossRequestBatchingTest {
         assertThat(names(e.get(30, TimeUnit.SECONDS))).containsExactly("acme:u5");
         assertThat(names(f.get(30, TimeUnit.SECONDS))).containsExactly("acme:u6", "acme:u4");
         assertThat(calls).isEmpty();
+
+        // the direct slots were given back: two requests for one key go direct again, each with its own call
+        Future<ExecutionResult> g = request(subgraph, "acme", "u7");
+        Call direct3 = nextCall();
+        Future<ExecutionResult> h = request(subgraph, "acme", "u7");
+        Call direct4 = nextCall(); // the merged road would have joined direct3's u7
+        assertThat(direct3.keys()).containsExactly("u7");
+        assertThat(direct4.keys()).containsExactly("u7");
+        direct3.answerAll();
+        direct4.answerAll();
+        assertThat(names(g.get(30, TimeUnit.SECONDS))).containsExactly("acme:u7");
+        assertThat(names(h.get(30, TimeUnit.SECONDS))).containsExactly("acme:u7");
+    }
+
+    @Test
+    void aFastGroupsRequestOfMoreThanMaxBatchSizeKeysMergesAndIsSplit() throws Exception {
+        TestSubgraph subgraph = new TestSubgraph(FederatedEntities.builder()
+                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
+                .options(FederationOptions.custom().maxBatchSize(2).batchTimeout(BATCH_TIMEOUT)
+                        .crossRequest(CrossRequestBatching.custom().window(LONG_WINDOW)
+                                .directBelow(Duration.ofDays(1)).build()).build())
+                .cacheScope(context -> context.get("tenant"))
+                .entity(EntityType.named("User").javaClass(TestSubgraph.User.class)
+                        .key("id", rep -> rep.getString("id"), gated()).build())
+                .build());
+        Future<ExecutionResult> a = request(subgraph, "acme", "u1");
+        nextCall().answerAll(); // now the group's calls count as fast
+        a.get(30, TimeUnit.SECONDS);
+
+        Future<ExecutionResult> two = request(subgraph, "acme", "u1", "u2"); // within maxBatchSize: direct
+        Call direct = nextCall();
+        assertThat(direct.keys()).containsExactly("u1", "u2");
+        Future<ExecutionResult> three = request(subgraph, "acme", "u3", "u4", "u5"); // over it: merged, split
+        Call first = nextCall();
+        Call second = nextCall();
+        assertThat(first.keys()).containsExactly("u3", "u4");
+        assertThat(second.keys()).containsExactly("u5");
+        for (Call c : List.of(direct, first, second)) {
+            c.answerAll();
+        }
+        assertThat(names(two.get(30, TimeUnit.SECONDS))).containsExactly("acme:u1", "acme:u2");
+        assertThat(names(three.get(30, TimeUnit.SECONDS))).containsExactly("acme:u3", "acme:u4", "acme:u5");
+    }
+
+    @Test
+    void aBusyScopeServedByDirectCallsKeepsItsGroupAfterManyQuietOnes() throws Exception {
+        TestSubgraph subgraph = subgraph(CrossRequestBatching.custom().window(LONG_WINDOW)
+                .directBelow(Duration.ofDays(1)).build(), gated());
+        @SuppressWarnings("unchecked")
+        CrossRequestBatcher<String> batcher = (CrossRequestBatcher<String>) subgraph.entities.keyResolvers()[0]
+                .batcher();
+        long deadline = DirectLoop.deadlineAfter(BATCH_TIMEOUT);
+        CompletableFuture<Object[]> first = batcher.load(List.of("u0"), "busy", deadline, null);
+        nextCall().answerAll(); // its one merged call: the busy group's last dispatch is older than every quiet one
+        first.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < CrossRequestBatcher.KEPT_IDLE_GROUPS; i++) { // a quiet tenant, then the busy one
+            CompletableFuture<Object[]> q = batcher.load(List.of("u1"), "quiet-" + i, deadline, null);
+            nextCall().answerAll(); // quiet groups have no call time yet: merged
+            q.get(30, TimeUnit.SECONDS);
+            CompletableFuture<Object[]> b = batcher.load(List.of("u" + i), "busy", deadline, null);
+            Call direct = nextCall();
+            assertThat(direct.env().requests()).isEqualTo(1);
+            direct.answerAll();
+            assertThat(((TestSubgraph.User) b.get(30, TimeUnit.SECONDS)[0]).name()).isEqualTo("busy:u" + i);
+            batcher.sweep(true);
+            assertThat(batcher.hasGroup("busy")).as("after %d quiet tenants", i + 1).isTrue();
+        }
+        assertThat(batcher.groupCount()).isEqualTo(CrossRequestBatcher.KEPT_IDLE_GROUPS);
+        assertThat(batcher.hasGroup("quiet-0")).isFalse(); // the least recently used quiet one made room
     }
 
     @Test

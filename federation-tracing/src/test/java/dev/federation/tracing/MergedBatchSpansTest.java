@@ -53,13 +53,11 @@ class MergedBatchSpansTest {
         return call;
     }
 
-    @Test
-    void aMergedBatchSpanLinksToEveryRequestItServes() throws Exception {
-        Subgraph subgraph = new Subgraph(FederatedEntities.builder()
+    private Subgraph subgraph(CrossRequestBatching crossRequest) {
+        return new Subgraph(FederatedEntities.builder()
                 .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
-                .options(FederationOptions.custom()
-                        .crossRequest(CrossRequestBatching.custom().window(Duration.ofSeconds(60)).build())
-                        .batchTimeout(Duration.ofMinutes(5)).build())
+                .options(FederationOptions.custom().crossRequest(crossRequest).batchTimeout(Duration.ofMinutes(5))
+                        .build())
                 .observer(FederationTelemetry.create(otel.sdk).observer())
                 .entity(EntityType.named("User").javaClass(Subgraph.User.class)
                         .key("id", rep -> rep.getString("id"), EntityBatchLoader.mappedAsync(
@@ -71,6 +69,36 @@ class MergedBatchSpansTest {
                                 }))
                         .build())
                 .build());
+    }
+
+    @Test
+    void aDirectCallsBatchSpanHangsUnderItsOwnRequestsEntitiesSpan() throws Exception {
+        // every completed call counts as fast: after the first, each request calls the backend directly
+        Subgraph subgraph = subgraph(CrossRequestBatching.custom().window(Duration.ofSeconds(60))
+                .directBelow(Duration.ofDays(1)).build());
+        Future<ExecutionResult> first = callers.submit(() -> otel.inRequest("POST /graphql a",
+                () -> subgraph.entities(List.of(Subgraph.rep("User", "u1")), "...on User{id}")));
+        answer(calls.poll(30, TimeUnit.SECONDS), keys.poll(30, TimeUnit.SECONDS));
+        assertThat(first.get(30, TimeUnit.SECONDS).getErrors()).isEmpty();
+        Future<ExecutionResult> direct = callers.submit(() -> otel.inRequest("POST /graphql b",
+                () -> subgraph.entities(List.of(Subgraph.rep("User", "u2")), "...on User{id}")));
+        List<String> directKeys = keys.poll(30, TimeUnit.SECONDS);
+        assertThat(directKeys).containsExactly("u2");
+        answer(calls.poll(30, TimeUnit.SECONDS), directKeys);
+        assertThat(direct.get(30, TimeUnit.SECONDS).getErrors()).isEmpty();
+
+        SpanData b = otel.named("POST /graphql b").get(0);
+        SpanData entities = otel.named("GraphQL _entities").stream()
+                .filter(s -> s.getTraceId().equals(b.getTraceId())).findFirst().orElseThrow();
+        SpanData batch = otel.named("GraphQL DataLoader Batch User(id)").stream()
+                .filter(s -> s.getTraceId().equals(b.getTraceId())).findFirst().orElseThrow();
+        assertThat(batch.getParentSpanId()).isEqualTo(entities.getSpanId());
+        assertThat(batch.getAttributes().get(FederationSpans.BATCH_REQUESTS)).isEqualTo(1L);
+    }
+
+    @Test
+    void aMergedBatchSpanLinksToEveryRequestItServes() throws Exception {
+        Subgraph subgraph = subgraph(CrossRequestBatching.custom().window(Duration.ofSeconds(60)).build());
         Future<ExecutionResult> first = callers.submit(() -> otel.inRequest("POST /graphql a",
                 () -> subgraph.entities(List.of(Subgraph.rep("User", "u1")), "...on User{id}")));
         List<String> firstKeys = keys.poll(30, TimeUnit.SECONDS);

@@ -150,8 +150,12 @@ public final class TracingObserver implements FederationObserver {
     }
 
     private @Nullable String requestIdOf(BatchCall call) {
+        graphql.GraphQLContext context = call.context();
+        if (context == null && call.contributors().size() == 1) {
+            context = call.contributors().get(0); // a cross-request call that serves one request: that request's id
+        }
         try {
-            return requestIds.requestId(call.context());
+            return requestIds.requestId(context);
         } catch (RuntimeException e) {
             LOG.debug("request id extractor {} failed", requestIds, e);
             return null;
