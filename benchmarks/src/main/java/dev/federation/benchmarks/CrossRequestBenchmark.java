@@ -10,6 +10,8 @@ import dev.federation.core.FederationOptions;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,10 +99,9 @@ public class CrossRequestBenchmark {
     private long requestsAtStart;
     private long measuredCalls;
     private long measuredKeys;
-    private long measuredRequests;
     private int iteration;
     /** Requests completed in each measured iteration: steady figures say the warm-up was long enough. */
-    private final java.util.List<Long> perIteration = new java.util.ArrayList<>();
+    private final List<Long> perIteration = new ArrayList<>();
 
     /** Builds the subgraph and checks that it answers every request. */
     @Setup(Level.Trial)
@@ -151,7 +152,6 @@ public class CrossRequestBenchmark {
         if (iteration > params.getWarmup().getCount()) {
             measuredCalls += backend.calls() - callsAtStart;
             measuredKeys += backend.keys() - keysAtStart;
-            measuredRequests += executed.sum() - requestsAtStart;
             perIteration.add(executed.sum() - requestsAtStart);
             measuredAsked += asked.sum() - askedAtStart;
         }
@@ -160,6 +160,7 @@ public class CrossRequestBenchmark {
     /** Prints what batching did, and releases the backend. */
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
+        long measuredRequests = perIteration.stream().mapToLong(Long::longValue).sum();
         System.out.printf(Locale.ROOT, "%ncross-request: batching=%s backendMicros=%d windowMicros=%d "
                         + "maxCallsInFlight=%d connections=%d threads=%d requests=%d backendCalls=%d "
                         + "callsPerRequest=%.4f keysPerCall=%.2f keysAskedPerCall=%.2f perIteration=%s%n", batching,

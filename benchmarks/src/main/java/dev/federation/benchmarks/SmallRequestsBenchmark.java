@@ -73,10 +73,10 @@ public class SmallRequestsBenchmark {
 
     /**
      * Which request a thread sends next: one drawn at random from the requests, by a generator of the thread's own,
-     * split from one seeded generator (the same draws in every run). Not a fixed cycle: threads cycling through the same list
-     * fall into step with each other once two of them ask for the same request at the same time (they wait for the
-     * same answer, get it together and go on together), and then send identical requests ever after, so that
-     * cross-request batching would merge copies rather than distinct keys.
+     * split from one seeded generator (the same draws in every run). Not a fixed cycle: threads cycling through
+     * the same list fall into step with each other once two of them ask for the same request at the same time
+     * (they wait for the same answer, get it together and go on together), and then send identical requests ever
+     * after, so that cross-request batching would merge copies rather than distinct keys.
      */
     @State(Scope.Thread)
     public static class Cursor {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code _entities} call as a gateway sends it: the query document and its {@code representations}
@@ -39,8 +38,8 @@ final class Workload {
     final Map<String, Object> variables;
     private final List<String> typenames;
     private final List<String> ids;
-    /** {@link #expectedEntities()}, once made (a benign race: every thread makes the same value). */
-    private volatile @Nullable List<Map<String, Object>> expected;
+    /** {@link #expectedEntities()}. */
+    private final List<Map<String, Object>> expected;
 
     private Workload(String label, int types, List<String> typenames, List<String> ids) {
         this.label = label;
@@ -64,6 +63,7 @@ final class Workload {
         Map<String, Object> vars = new LinkedHashMap<>(2);
         vars.put("representations", Collections.unmodifiableList(reps));
         this.variables = Collections.unmodifiableMap(vars);
+        this.expected = makeExpected();
     }
 
     /**
@@ -184,12 +184,7 @@ final class Workload {
      * once, unmodifiable: benchmarks check every answer against it).
      */
     List<Map<String, Object>> expectedEntities() {
-        List<Map<String, Object>> e = expected;
-        if (e == null) {
-            e = makeExpected();
-            expected = e;
-        }
-        return e;
+        return expected;
     }
 
     private List<Map<String, Object>> makeExpected() {

@@ -2,15 +2,23 @@ package dev.federation.core;
 
 import graphql.GraphQLContext;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A group's state (keys waiting, keys in flight, calls in flight) is guarded by the group's monitor, which
  * is never held while the batch function runs or while answers are handed out. A key wanted by several
- * requests is loaded once by the merged calls (a direct call, {@link #direct}, is one request's own); each of them gets the key's own answer; a failure reaches the requests of the keys
- * it failed. A request's answer is complete when every one of its keys is answered, or when its deadline
- * passes (the keys left then fail with {@code ENTITY_BATCH_TIMEOUT}, and their loads go on for the others).
+ * requests is loaded once by the merged calls (a direct call, {@link #direct}, is one request's own); each of
+ * them gets the key's own answer; a failure reaches the requests of the keys it failed. A request's answer is
+ * complete when every one of its keys is answered, or when its deadline passes (the keys left then fail with
+ * {@code ENTITY_BATCH_TIMEOUT}, and their loads go on for the others).
  */
 final class CrossRequestBatcher<K> {
 
@@ -45,9 +54,8 @@ final class CrossRequestBatcher<K> {
     static final int KEPT_IDLE_GROUPS = 64;
     /** Shortest time between two sweeps of idle groups (a sweep reads every group). */
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(
-            System.nanoTime() - SWEEP_INTERVAL_NANOS);
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime() - SWEEP_INTERVAL_NANOS);
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     /** An idle group kept after holding more keys than this gets new, small maps (a map never shrinks). */
     private static final int SHRINK_ABOVE = 256;
 
@@ -159,21 +167,19 @@ final class CrossRequestBatcher<K> {
             done = resolver.calls.call(keys, null, 0, FederationMode.BATCHED, 0, null, out, scope, deadline, 1, 0,
                     context == null ? List.of() : List.of(context));
         } catch (RuntimeException | Error e) {
-            group.directDone(System.nanoTime() - start);
+            group.directDone(start);
             if (e instanceof Error) {
                 throw (Error) e;
             }
-            // as a merged call answers it: the keys fail, the request completes normally
-            java.util.Arrays.fill(out, new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
-                    "Failed to resolve " + resolver.typename + " (" + resolver.shape + ")", e));
+            Arrays.fill(out, resolver.failed(e)); // as a merged call answers it: the request completes normally
             return CompletableFuture.completedFuture(out);
         }
         if (done.isDone()) {
-            group.directDone(System.nanoTime() - start);
+            group.directDone(start);
             return CompletableFuture.completedFuture(out);
         }
         return done.handle((v, e) -> {
-            group.directDone(System.nanoTime() - start);
+            group.directDone(start);
             return out;
         });
     }
@@ -195,8 +201,7 @@ final class CrossRequestBatcher<K> {
         } catch (RuntimeException | Error e) {
             // call() answers failures as KeyFailures; anything else must still free the keys and the slot, and
             // answer every request of the batch (an Error goes on up once it has)
-            java.util.Arrays.fill(out, new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(),
-                    "Failed to resolve " + resolver.typename + " (" + resolver.shape + ")", e));
+            Arrays.fill(out, resolver.failed(e));
             completed(group, batch, out);
             if (e instanceof Error) {
                 throw (Error) e;
@@ -251,7 +256,7 @@ final class CrossRequestBatcher<K> {
         }
         try {
             lastSweep.set(t);
-            record Idle(CrossRequestBatcher<?>.Group group, long sinceDispatch) {
+            record Idle(CrossRequestBatcher<?>.Group group, long sinceUse) {
             }
             List<Idle> idle = new ArrayList<>();
             for (Group g : groups.values()) {
@@ -261,7 +266,7 @@ final class CrossRequestBatcher<K> {
                     }
                 }
             }
-            idle.sort(java.util.Comparator.comparingLong(Idle::sinceDispatch).reversed()); // the longest idle first
+            idle.sort(Comparator.comparingLong(Idle::sinceUse).reversed()); // the longest idle first
             for (Idle i : idle) {
                 if (groups.size() <= KEPT_IDLE_GROUPS) {
                     break;
@@ -326,7 +331,7 @@ final class CrossRequestBatcher<K> {
         Batch(List<Slot<K>> slots) {
             this.slots = slots;
             this.keys = new ArrayList<>(slots.size());
-            java.util.Set<Request> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Set<Request> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             List<GraphQLContext> contexts = new ArrayList<>(2);
             long first = Long.MAX_VALUE;
             for (Slot<K> s : slots) {
@@ -377,7 +382,7 @@ final class CrossRequestBatcher<K> {
         }
 
         Object[] busy(KeyFailure failure) {
-            java.util.Arrays.fill(out, failure);
+            Arrays.fill(out, failure);
             return out;
         }
 
@@ -428,7 +433,7 @@ final class CrossRequestBatcher<K> {
         /** When the latest direct call completed: a group served by direct calls only is in use all the same. */
         volatile long lastDirect = lastDispatch;
         /** Direct calls in flight ({@link #direct}): at most {@code maxCallsInFlight}. */
-        final java.util.concurrent.atomic.AtomicInteger directCalls = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger directCalls = new AtomicInteger();
         boolean retired;
 
         Group(Object scope) {
@@ -485,10 +490,11 @@ final class CrossRequestBatcher<K> {
             }
         }
 
-        /** A direct call took {@code nanos}: its slot is free, and its time counts. */
-        void directDone(long nanos) {
-            callTook(nanos);
-            lastDirect = System.nanoTime();
+        /** A direct call that started at {@code start} is over: its slot is free, and its time counts. */
+        void directDone(long start) {
+            long now = System.nanoTime();
+            callTook(now - start);
+            lastDirect = now;
             directCalls.decrementAndGet();
         }
 

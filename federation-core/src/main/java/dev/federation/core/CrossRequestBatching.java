@@ -14,7 +14,8 @@ import java.util.Objects;
  * {@code maxBatchSize}; or, once a call of the group has completed, the latest call has been in flight for
  * its share of a call's time (the recent call time divided by {@link #maxCallsInFlight()}), so that the
  * calls in flight are spread over a call's time and keys wait a fraction of a call, not a whole one. At
- * most {@link #maxCallsInFlight()} merged calls of a group run at once (a bulkhead for the backend), and at most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
+ * most {@link #maxCallsInFlight()} merged calls of a group run at once (a bulkhead for the backend), and at
+ * most {@link #maxWaitingKeys()} keys wait: past it, a request's keys fail at once with
  * {@code ENTITY_BATCH_FAILED} ("the backend is busy"), never an unbounded queue. A group whose calls are
  * recently faster than {@link #directBelow()} does not merge: each request calls the backend at once, up to
  * {@link #maxCallsInFlight()} such direct calls besides the merged ones (so up to twice as many calls of the

@@ -303,10 +303,15 @@ final class KeyResolver<K> {
         try {
             v = f.join();
         } catch (RuntimeException e) {
-            return new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(), "Failed to resolve " + typename
-                    + " (" + shapeName + ")", e);
+            return failed(e);
         }
         return v == null || v instanceof KeyFailure ? v : new Cached(v);
+    }
+
+    /** The failure of keys whose load broke in an unexpected way ({@code cause} is kept, never shown). */
+    KeyFailure failed(Throwable cause) {
+        return new KeyFailure(FederationErrorCode.ENTITY_BATCH_FAILED.name(), "Failed to resolve " + typename
+                + " (" + shapeName + ")", cause);
     }
 
     /** Completes the in-flight loads of {@code owned} with their answers and forgets them. */

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.federation.core.CrossRequestBatching;
 import dev.federation.core.EntityBatchLoader;
 import dev.federation.core.EntityType;
 import dev.federation.core.FederatedEntities;
 import dev.federation.core.FederationMode;
 import dev.federation.core.FederationModeSwitch;
+import dev.federation.core.FederationOptions;
 import graphql.ExecutionResult;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -99,6 +101,24 @@ class BatchLogTest {
 
         assertThat(batchEvents()).singleElement()
                 .satisfies(e -> assertThat(LogCapture.fields(e)).containsEntry("request_id", "from-mdc"));
+    }
+
+    @Test
+    void aCrossRequestCallThatServesOneRequestLogsThatRequestsId() {
+        // cross-request batching never hands a request's context to the call: the id comes from its one contributor
+        Subgraph subgraph = new Subgraph(FederatedEntities.builder()
+                .modeSwitch(FederationModeSwitch.of(FederationMode.BATCHED))
+                .options(FederationOptions.custom().crossRequest(CrossRequestBatching.ofDefaults()).build())
+                .observer(FederationTelemetry.create(otel.sdk).observer())
+                .entity(EntityType.named("User").javaClass(Subgraph.User.class)
+                        .key("id", rep -> rep.getString("id"), EntityBatchLoader.<String, Subgraph.User>mappedAsync(
+                                ids -> CompletableFuture.completedFuture(Subgraph.users(ids)))).build())
+                .build());
+
+        subgraph.entities(Subgraph.reps("User", "u", 2), "...on User{id}", c -> c.of(BatchLogFields.REQUEST_ID, "r-7"));
+
+        assertThat(batchEvents()).singleElement().satisfies(e -> assertThat(LogCapture.fields(e))
+                .containsEntry("request_id", "r-7").containsEntry("requests", 1));
     }
 
     @Test

@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Jetty's {@code SizeLimitHandler}: a body over {@link Builder#maxBodyBytes(int)} gets 413, decided from
  *       {@code Content-Length} before anything is read, or as soon as a chunked body passes the limit;</li>
  *   <li>the body of a {@code POST} route is read whole, without a thread (Jetty's asynchronous read), before
- *       the request takes a slot (an admin route's only when the request carries the admin token), and must arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
+ *       the request takes a slot (an admin route's only when the request carries the admin token), and must
+ *       arrive within {@link Builder#bodyTimeout(Duration)} (default 10 s;
  *       then 408 and the connection is closed): a slow or stalled upload holds neither a slot nor a thread;
  *       a malformed body (a bad chunk size) or a client gone mid-body is a 400, never a 500;</li>
  *   <li>Jetty's {@code QoSHandler}: at most {@link Builder#threads(int)} GraphQL requests run at once; the
